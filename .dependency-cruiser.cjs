@@ -1,0 +1,29 @@
+/**
+ * The house plan's import rules (docs/architecture.md): imports only run downhill, no cycles.
+ * `npm run lint` fails on any violation.
+ */
+const layer = (name) => `^src/${name}/`;
+module.exports = {
+  forbidden: [
+    { name: 'no-circular', severity: 'error', from: {}, to: { circular: true } },
+    { name: 'nothing-imports-main-or-http', severity: 'error', from: { pathNot: '^src/(main|switchboard)\\.ts$' }, to: { path: ['^src/main\\.ts$', layer('http')] } },
+    { name: 'shared-is-a-leaf', severity: 'error', from: { path: layer('shared') }, to: { path: '^src/', pathNot: layer('shared') } },
+    { name: 'sdp-is-a-leaf', severity: 'error', from: { path: layer('sdp') }, to: { path: '^src/', pathNot: [layer('sdp'), layer('shared')] } },
+    { name: 'config-only-shared', severity: 'error', from: { path: layer('config') }, to: { path: '^src/', pathNot: [layer('config'), layer('shared')] } },
+    { name: 'observability-only-shared', severity: 'error', from: { path: layer('observability') }, to: { path: '^src/', pathNot: [layer('observability'), layer('shared')] } },
+    { name: 'sip-downhill', severity: 'error', from: { path: layer('sip') }, to: { path: '^src/', pathNot: [layer('sip'), layer('observability'), layer('shared')] } },
+    { name: 'media-downhill', severity: 'error', from: { path: layer('media') }, to: { path: '^src/', pathNot: [layer('media'), layer('sdp'), layer('observability'), layer('shared')] } },
+    { name: 'siblings-downhill', severity: 'error', from: { path: '^src/(agent|integrations|events|store)/' }, to: { path: '^src/', pathNot: ['^src/$1/', layer('observability'), layer('shared')] } },
+    { name: 'call-uses-ports-only', severity: 'error', from: { path: layer('call') }, to: { path: ['^src/(sip|sdp|media|agent|http)/', '^src/engine/(?!engine\\.ts$)'] } },
+    { name: 'transfer-downhill', severity: 'error', from: { path: layer('transfer') }, to: { path: '^src/', pathNot: [layer('transfer'), '^src/engine/engine\\.ts$', layer('observability'), layer('shared')] } },
+    { name: 'embedded-engine-deps', severity: 'error', from: { path: '^src/engine/embedded/' }, to: { path: '^src/(call|transfer|integrations|events|store|http|config|engine/drachtio)/' } },
+    { name: 'drachtio-engine-deps', severity: 'error', from: { path: '^src/engine/drachtio/' }, to: { path: '^src/(call|transfer|integrations|events|store|http|config|sip|media|engine/embedded)/' } },
+    { name: 'engine-ports-are-a-leaf', severity: 'error', from: { path: '^src/engine/engine\\.ts$' }, to: { path: '^src/', pathNot: ['^src/engine/engine\\.ts$', layer('shared'), layer('sdp')] } },
+  ],
+  options: {
+    doNotFollow: { path: 'node_modules' },
+    tsPreCompilationDeps: true,
+    tsConfig: { fileName: 'tsconfig.json' },
+    enhancedResolveOptions: { extensions: ['.ts', '.js'] },
+  },
+};

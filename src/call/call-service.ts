@@ -1,0 +1,97 @@
+/**
+ * The call layer's facade: takes each inbound call from the engine through the inbound steps, answers it,
+ * and owns its single teardown path (registry slot, metrics, log). It knows the engine only by its ports.
+ */
+import type { Engine, EndCause, InboundCall, Rejection } from '../engine/engine.js';
+import type { Logger } from '../observability/logger.js';
+import type { Metrics } from '../observability/metrics.js';
+import type { Timers } from '../shared/timers.js';
+import { CallRegistry } from './call-registry.js';
+import { INBOUND_STEPS, type StepContext, type StepDeps } from './inbound-steps.js';
+import type { RouteMatcher } from './routes.js';
+import { REJECTIONS, endedLabel } from './termination.js';
+
+export interface CallServiceOptions {
+  engine: Engine;
+  logger: Logger;
+  metrics: Metrics;
+  timers: Timers;
+  maxCallsFor(trunk: string): number;
+  routes(): RouteMatcher;
+  /** Longest a call may last before Switchboard hangs up. */
+  maxDurationMs: number;
+}
+
+export class CallService {
+  readonly registry = new CallRegistry();
+  private draining = false;
+
+  constructor(private readonly opts: CallServiceOptions) {
+    opts.engine.onInboundCall((call) => void this.handle(call));
+  }
+
+  get activeCalls(): number {
+    return this.registry.size;
+  }
+
+  get isDraining(): boolean {
+    return this.draining;
+  }
+
+  drain(): void {
+    this.draining = true;
+    this.opts.engine.drain();
+  }
+
+  private async handle(call: InboundCall): Promise<void> {
+    const { metrics } = this.opts;
+    const started = this.opts.timers.now();
+    const ctx: StepContext = { call, log: this.opts.logger.child({ callId: call.id, trunk: call.trunk }), holdsSlot: false };
+    ctx.log.info({ from: call.from.user, to: call.to.user, transport: call.source.transport }, 'inbound call');
+    let cancelled = false;
+    const release = (): void => {
+      if (ctx.holdsSlot) {
+        ctx.holdsSlot = false;
+        this.registry.remove(call.trunk);
+        metrics.callsActive.set(this.registry.size);
+      }
+    };
+    call.onCancel(() => {
+      cancelled = true;
+      ctx.log.info('caller cancelled');
+      metrics.callsTotal.inc({ direction: 'inbound', outcome: 'caller_cancelled' });
+      release();
+    });
+    const deps: StepDeps = { registry: this.registry, maxCallsFor: this.opts.maxCallsFor, routes: this.opts.routes };
+    const reject = (r: Rejection): void => {
+      ctx.log.info({ status: r.status, outcome: r.label }, 'call rejected');
+      metrics.callsTotal.inc({ direction: 'inbound', outcome: r.label });
+      call.reject(r);
+      release();
+    };
+    if (this.draining) return reject(REJECTIONS.draining);
+    try {
+      for (const step of INBOUND_STEPS) {
+        const r = await step.run(ctx, deps);
+        if (cancelled) return;
+        if (r) return reject(r);
+        metrics.callsActive.set(this.registry.size);
+        if (step.name === 'match-dialplan') call.progress('ringing');
+      }
+      const leg = await call.answer();
+      metrics.callSetupSeconds.observe((this.opts.timers.now() - started) / 1000);
+      ctx.log.info({ setupMs: Math.round(this.opts.timers.now() - started) }, 'call answered');
+      const limit = this.opts.timers.setTimeout(() => void leg.hangup('Maximum Call Duration'), this.opts.maxDurationMs);
+      leg.onDtmf((digit) => ctx.log.debug({ digit }, 'dtmf'));
+      leg.onEnded((cause: EndCause) => {
+        limit.cancel();
+        ctx.log.info({ cause, durationMs: Math.round(this.opts.timers.now() - started) }, 'call ended');
+        metrics.callsTotal.inc({ direction: 'inbound', outcome: endedLabel(cause) });
+        release();
+      });
+    } catch (e) {
+      ctx.log.error({ err: e instanceof Error ? e.stack : String(e) }, 'call setup failed');
+      if (!cancelled) reject(REJECTIONS.internal);
+    }
+  }
+}

@@ -1,0 +1,68 @@
+/**
+ * The inbound INVITE as an ordered list of small named steps (the shape jambonz uses). Each step either
+ * passes, or ends the call with a named rejection from termination.ts. Later issues insert their steps
+ * (enrich caller, connect agent) at the marked places without touching the others.
+ */
+import type { InboundCall, Rejection } from '../engine/engine.js';
+import { RejectionError } from '../engine/engine.js';
+import type { Logger } from '../observability/logger.js';
+import { REJECTIONS } from './termination.js';
+import type { CallRegistry } from './call-registry.js';
+import type { RouteMatcher, RouteInfo } from './routes.js';
+
+export interface StepContext {
+  call: InboundCall;
+  log: Logger;
+  route?: RouteInfo;
+  /** Set by authenticateTrunk once a trunk slot is held; released by the call's teardown. */
+  holdsSlot: boolean;
+}
+
+export interface StepDeps {
+  registry: CallRegistry;
+  maxCallsFor(trunk: string): number;
+  routes(): RouteMatcher;
+}
+
+export type Step = { name: string; run(ctx: StepContext, deps: StepDeps): Promise<Rejection | undefined> | Rejection | undefined };
+
+/** Trunk identity and digest were checked by the engine's gate; here the trunk's concurrent-call limit. */
+export const authenticateTrunk: Step = {
+  name: 'authenticate-trunk',
+  run(ctx, deps) {
+    if (!deps.registry.tryAdd(ctx.call.trunk, deps.maxCallsFor(ctx.call.trunk))) return REJECTIONS.trunkBusy;
+    ctx.holdsSlot = true;
+    return undefined;
+  },
+};
+
+/** First matching route wins; no match → 404; blacklisted caller → 603. */
+export const matchDialplan: Step = {
+  name: 'match-dialplan',
+  run(ctx, deps) {
+    const m = deps.routes().match({ trunk: ctx.call.trunk, to: ctx.call.to.user, from: ctx.call.from.user });
+    if (!m) return REJECTIONS.noRoute;
+    if ('blacklisted' in m) return REJECTIONS.blacklisted;
+    ctx.route = m.route;
+    ctx.log = ctx.log.child({ route: m.route.name });
+    return undefined;
+  },
+};
+
+// (enrich caller — integrations issue) and (connect agent — agent-link issue) go here.
+
+/** Offer/answer per the trunk's SRTP policy; 488/400 with a Warning when nothing acceptable is offered. */
+export const negotiateMedia: Step = {
+  name: 'negotiate-media',
+  async run(ctx) {
+    try {
+      await ctx.call.prepareMedia({ sampleRate: 8000 });
+      return undefined;
+    } catch (e) {
+      if (e instanceof RejectionError) return e.rejection;
+      throw e;
+    }
+  },
+};
+
+export const INBOUND_STEPS: readonly Step[] = [authenticateTrunk, matchDialplan, negotiateMedia];

@@ -1,0 +1,10 @@
+/** The dialplan as the call layer sees it: a matcher that can be swapped on reload without touching live calls. */
+export interface RouteInfo {
+  name: string;
+}
+
+export type RouteMatch = { route: RouteInfo } | { blacklisted: RouteInfo };
+
+export interface RouteMatcher {
+  match(facts: { trunk: string; to: string; from: string }): RouteMatch | undefined;
+}

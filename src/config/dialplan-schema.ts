@@ -1,0 +1,59 @@
+import { Type, type Static } from '@sinclair/typebox';
+import { IntegerEnum, SINGLE_LINE, StringEnum, WithDefault, WithEmptyDefault } from './schema-helpers.js';
+
+/**
+ * The schema of one dialplan file (dialplans/*.yaml), published as docs/schema/dialplan.schema.json.
+ * Route keys are a public interface: add keys with defaults, never rename.
+ */
+
+export const RouteMatch = Type.Object({
+  trunk: Type.Optional(Type.String({ minLength: 1, description: 'Name of the trunk the call came from; any trunk when absent.' })),
+  to: Type.Optional(Type.String({ description: 'Regular expression tested against the Request-URI user part; any when absent.' })),
+  from: Type.Optional(Type.String({ description: 'Regular expression tested against the From URI user part; any when absent.' })),
+}, { additionalProperties: false, description: 'All given conditions must hold. Regular expressions are unanchored: use ^ and $.' });
+
+export const Agent = Type.Object({
+  url: Type.String({ format: 'websocket-url', description: 'ws:// or wss:// URL of the voice-AI agent.' }),
+  protocol: WithDefault(StringEnum(['twilio', 'l16'] as const, { description: 'Audio framing: twilio (Media Streams, 8 kHz mu-law) or l16 (raw 16-bit PCM). Default twilio.' }), 'twilio'),
+  sampleRate: WithDefault(IntegerEnum([8000, 16000, 24000] as const, { description: 'Agent audio rate in Hz; twilio supports 8000 only. Default 8000.' }), 8000),
+  headers: WithDefault(Type.Record(Type.String(), Type.String({ pattern: SINGLE_LINE }), { description: 'Extra HTTP headers of the WebSocket upgrade request.' }), {}),
+  parameters: WithDefault(Type.Record(Type.String(), Type.Unsafe<string | number | boolean>({ type: ['string', 'number', 'boolean'] }), { description: 'Sent to the agent as customParameters of the `start` message.' }), {}),
+}, { additionalProperties: false, description: 'The agent that takes the call.' });
+
+export const Operator = Type.Object({
+  uri: Type.String({ pattern: '^sips?:\\S+$', description: 'SIP URI of the human operator.' }),
+  method: WithDefault(StringEnum(['refer', 'bridge'] as const, { description: 'refer: blind transfer by REFER (RFC 3515); bridge: Switchboard calls the operator and relays audio. Default bridge.' }), 'bridge'),
+}, { additionalProperties: false, description: 'Where calls go when the agent hands over or fails.' });
+
+export const Budgets = Type.Object({
+  agentConnectMs: WithDefault(Type.Integer({ minimum: 1, description: 'Time allowed to connect the agent WebSocket. Default 1500.' }), 1500),
+  integrationMs: WithDefault(Type.Integer({ minimum: 1, description: 'Time allowed for each integration call. Default 500.' }), 500),
+}, { additionalProperties: false, description: 'Time budgets of the call setup steps.' });
+
+export const Route = Type.Object({
+  name: Type.String({ pattern: '^[A-Za-z0-9][A-Za-z0-9_.-]*$', description: 'Unique across all dialplan files; used in logs and metrics.' }),
+  match: WithEmptyDefault(RouteMatch),
+  agent: Agent,
+  operator: Type.Optional(Operator),
+  integrations: WithDefault(Type.Array(Type.String({ minLength: 1 }), { description: 'Names of integrations (defined in some dialplan file) used by this route.' }), []),
+  budgets: WithEmptyDefault(Budgets),
+  blacklist: WithDefault(Type.Array(Type.String(), { description: 'Regular expressions on the From user part; matching callers are rejected with 603 Decline.' }), []),
+}, { additionalProperties: false, description: 'Routes are tried in file-name order, then in file order; the first match wins.' });
+
+export const IntegrationRef = Type.Object({
+  name: Type.String({ minLength: 1, description: 'Unique across all dialplan files.' }),
+}, { additionalProperties: true, description: 'An integration definition (its other keys are defined by the integrations module).' });
+
+export const DialplanFileSchema = Type.Object({
+  routes: WithDefault(Type.Array(Route), []),
+  integrations: WithDefault(Type.Array(IntegrationRef), []),
+}, {
+  additionalProperties: false,
+  title: 'Switchboard dialplan',
+  description: 'One file of the dialplans directory. String values may use ${ENV_VAR} or ${ENV_VAR:-default}.',
+});
+
+export type Route = Static<typeof Route>;
+export type AgentConfig = Static<typeof Agent>;
+export type IntegrationRef = Static<typeof IntegrationRef> & Record<string, unknown>;
+export type DialplanFile = Static<typeof DialplanFileSchema>;

@@ -1,0 +1,95 @@
+/**
+ * The ports the call logic needs from a telephony engine. The embedded engine (src/engine/embedded: our own
+ * SIP + RTP stack) and the drachtio engine (drachtio-srf + FreeSWITCH) both implement them, so src/call never
+ * knows which one runs. Keep this file free of any engine's types.
+ */
+
+export type SignallingTransport = 'udp' | 'tcp' | 'tls';
+
+export interface Party {
+  /** User part of the URI, %-decoded (what dialplans match on). */
+  user: string;
+  uri: string;
+  displayName?: string;
+}
+
+export interface InboundCallInfo {
+  /** Switchboard's id for this call (also sent to agents and operators). */
+  readonly id: string;
+  /** The SIP Call-ID of the inbound leg. */
+  readonly sipCallId: string;
+  /** The trunk the engine's admission gate matched (source address, transport, digest). */
+  readonly trunk: string;
+  readonly from: Party;
+  readonly to: Party;
+  readonly requestUri: string;
+  readonly source: { address: string; port: number; transport: SignallingTransport };
+  /** Whether the caller's media is SRTP-protected (SDES) or will be. */
+  readonly secureMedia: boolean;
+  header(name: string): string | undefined;
+}
+
+/** Why a call failed before answer, with the SIP status the engine sends. */
+export interface Rejection {
+  status: number;
+  reason: string;
+  /** Stable machine label (metrics, events). */
+  label: string;
+  warning?: string;
+}
+
+/** How the call ended after answer. */
+export type EndCause =
+  | 'caller-hangup' | 'local-hangup' | 'session-expired' | 'ack-timeout' | 'media-timeout' | 'signalling-failure'
+  | 'shutdown';
+
+export interface MediaRequest {
+  /** Sample rate of the PCM the call logic wants (the media issue delivers frames at this rate). */
+  sampleRate: 8000 | 16000 | 24000;
+}
+
+export interface InboundCall extends InboundCallInfo {
+  /** 180 Ringing (or 183 with early media when the engine has media ready). */
+  progress(kind: 'ringing' | 'early-media'): void;
+  /**
+   * Negotiate media against the caller's offer per the trunk's SRTP policy and open the media endpoint.
+   * Throws a Rejection-carrying error (488/400) when no acceptable media exists.
+   */
+  prepareMedia(req: MediaRequest): Promise<void>;
+  /** Send the 2xx; resolves with the established leg. */
+  answer(): Promise<CallLeg>;
+  reject(r: Rejection): void;
+  /** The caller gave up before answer (CANCEL). */
+  onCancel(cb: () => void): void;
+}
+
+export interface CallLeg {
+  readonly id: string;
+  hangup(reason?: string): Promise<void>;
+  onEnded(cb: (cause: EndCause) => void): void;
+  /** DTMF from RFC 4733 or SIP INFO (one event per key press). */
+  onDtmf(cb: (digit: string, durationMs: number) => void): void;
+}
+
+export interface EngineStats {
+  activeCalls: number;
+  pendingCalls: number;
+}
+
+export interface Engine {
+  readonly name: 'embedded' | 'drachtio';
+  start(): Promise<void>;
+  /** Stop accepting new calls (new INVITEs get 503); live calls continue. */
+  drain(): void;
+  /** End live calls and close listeners. */
+  stop(): Promise<void>;
+  onInboundCall(handler: (call: InboundCall) => void): void;
+  stats(): EngineStats;
+}
+
+export class RejectionError extends Error {
+  constructor(readonly rejection: Rejection) {
+    super(`${rejection.status} ${rejection.reason}`);
+    this.name = 'RejectionError';
+  }
+}

@@ -1,0 +1,49 @@
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+/**
+ * The one typed metrics object. Created once in main and passed to whoever records.
+ * Metric and label names are a public interface (dashboards): add, do not rename.
+ */
+export function createMetrics(opts: { defaultMetrics?: boolean } = {}) {
+  const registry = new Registry();
+  if (opts.defaultMetrics !== false) collectDefaultMetrics({ register: registry, prefix: 'switchboard_process_' });
+  const m = {
+    registry,
+    sipMessagesIn: new Counter({
+      name: 'switchboard_sip_messages_received_total', help: 'SIP messages received',
+      labelNames: ['transport', 'kind'] as const, registers: [registry],
+    }),
+    sipMessagesOut: new Counter({
+      name: 'switchboard_sip_messages_sent_total', help: 'SIP messages sent',
+      labelNames: ['transport', 'kind'] as const, registers: [registry],
+    }),
+    sipParseErrors: new Counter({
+      name: 'switchboard_sip_parse_errors_total', help: 'Malformed SIP messages (answered 400 or dropped)',
+      labelNames: ['transport', 'action'] as const, registers: [registry],
+    }),
+    sipRetransmissions: new Counter({
+      name: 'switchboard_sip_retransmissions_total', help: 'Retransmissions sent by transactions (RFC 3261 §17)',
+      labelNames: ['kind'] as const, registers: [registry],
+    }),
+    sipTransactions: new Gauge({
+      name: 'switchboard_sip_transactions', help: 'Live SIP transactions', labelNames: ['kind'] as const, registers: [registry],
+    }),
+    sipDialogs: new Gauge({ name: 'switchboard_sip_dialogs', help: 'Live SIP dialogs', registers: [registry] }),
+    sipRejected: new Counter({
+      name: 'switchboard_sip_requests_rejected_total', help: 'Requests refused before reaching a call',
+      labelNames: ['reason'] as const, registers: [registry],
+    }),
+    callsActive: new Gauge({ name: 'switchboard_calls_active', help: 'Calls in progress', registers: [registry] }),
+    callsTotal: new Counter({
+      name: 'switchboard_calls_total', help: 'Calls ended, by outcome', labelNames: ['direction', 'outcome'] as const,
+      registers: [registry],
+    }),
+    callSetupSeconds: new Histogram({
+      name: 'switchboard_call_setup_seconds', help: 'INVITE received to 200 OK sent',
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5], registers: [registry],
+    }),
+  };
+  return m;
+}
+
+export type Metrics = ReturnType<typeof createMetrics>;

@@ -1,0 +1,36 @@
+/**
+ * One registry of error codes. Codes are stable: docs, logs and metric labels use them.
+ * Add a code here before throwing it anywhere.
+ */
+export const ErrorCodes = {
+  CONFIG_INVALID: 'Configuration failed validation',
+  CONFIG_UNREADABLE: 'Configuration file could not be read',
+  SIP_PARSE: 'SIP message could not be parsed',
+  SIP_TOO_LARGE: 'SIP message exceeds the size limit',
+  SIP_TRANSPORT: 'SIP transport failure',
+  SIP_TIMEOUT: 'SIP transaction timed out',
+  SIP_NO_ROUTE: 'No transport can reach the destination',
+  SIP_AUTH: 'Digest authentication failed',
+  SIP_DIALOG: 'Request does not match a dialog',
+  SDP_PARSE: 'SDP could not be parsed',
+  SDP_NOT_ACCEPTABLE: 'SDP offer is not acceptable',
+  MEDIA_PORTS_EXHAUSTED: 'No free media port in the configured range',
+  CALL_REJECTED: 'Call rejected',
+} as const;
+
+export type ErrorCode = keyof typeof ErrorCodes;
+
+export class SwitchboardError extends Error {
+  readonly code: ErrorCode;
+  override readonly cause?: unknown;
+  constructor(code: ErrorCode, message?: string, options?: { cause?: unknown }) {
+    super(message ?? ErrorCodes[code]);
+    this.name = 'SwitchboardError';
+    this.code = code;
+    if (options?.cause !== undefined) this.cause = options.cause;
+  }
+}
+
+export function isSwitchboardError(e: unknown, code?: ErrorCode): e is SwitchboardError {
+  return e instanceof SwitchboardError && (code === undefined || e.code === code);
+}

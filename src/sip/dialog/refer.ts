@@ -1,0 +1,68 @@
+/**
+ * Blind transfer with REFER (RFC 3515) inside an existing dialog, following the implicit subscription's
+ * NOTIFYs whose message/sipfrag bodies carry the progress of the referred call (§2.4.5) until a final
+ * status or Subscription-State: terminated.
+ */
+import type { TimerHandle } from '../../shared/timers.js';
+import type { Session } from './session.js';
+import type { UaCore } from './ua-core.js';
+
+export interface ReferOptions {
+  referTo: string; // a URI or name-addr
+  referredBy?: string;
+  headers?: [string, string][];
+  /** How long to wait for the final NOTIFY after the REFER was accepted. */
+  notifyTimeoutMs: number;
+}
+
+export interface ReferResult {
+  /** Status of the REFER itself (202 when accepted). */
+  referStatus: number;
+  /** Final status of the referred INVITE, from the sipfrag (undefined if none arrived in time). */
+  finalStatus?: number;
+  outcome: 'success' | 'rejected' | 'failed' | 'timeout';
+}
+
+/** "SIP/2.0 200 OK" → 200 (RFC 3420 sipfrag). */
+export function sipfragStatus(body: string): number | undefined {
+  const m = /^SIP\/2\.0\s+([1-6][0-9]{2})/i.exec(body.trim());
+  return m ? Number(m[1]) : undefined;
+}
+
+export function refer(session: Session, core: UaCore, opts: ReferOptions): Promise<ReferResult> {
+  return new Promise((resolve) => {
+    let settled = false;
+    let timer: TimerHandle | undefined;
+    const previous = session.handlers.onNotify;
+    const finish = (r: ReferResult): void => {
+      if (settled) return;
+      settled = true;
+      timer?.cancel();
+      session.handlers.onNotify = previous;
+      resolve(r);
+    };
+    let referStatus = 0;
+    session.handlers.onNotify = (req) => {
+      if (!/^refer\b/i.test(req.headers.get('event') ?? '')) return previous?.(req);
+      const status = sipfragStatus(req.body.toString('utf8'));
+      const terminated = /^\s*terminated/i.test(req.headers.get('subscription-state') ?? '');
+      if (status !== undefined && status >= 200) {
+        finish({ referStatus, finalStatus: status, outcome: status < 300 ? 'success' : 'failed' });
+      } else if (terminated) finish({ referStatus, outcome: 'failed' });
+    };
+    const req = session.dialog.createRequest('REFER');
+    const target = opts.referTo.includes('<') ? opts.referTo : `<${opts.referTo}>`;
+    req.headers.set('Refer-To', target);
+    if (opts.referredBy) req.headers.set('Referred-By', opts.referredBy);
+    for (const [k, v] of opts.headers ?? []) req.headers.add(k, v);
+    core.sendInDialog(session.dialog, req, {
+      onResponse: (res) => {
+        if (res.status < 200) return;
+        referStatus = res.status;
+        if (res.status >= 300) return finish({ referStatus, outcome: 'rejected' });
+        timer = core.timers.setTimeout(() => finish({ referStatus, outcome: 'timeout' }), opts.notifyTimeoutMs);
+      },
+      onTimeout: () => finish({ referStatus: 408, outcome: 'rejected' }),
+    });
+  });
+}
