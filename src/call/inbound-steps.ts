@@ -65,4 +65,14 @@ export const negotiateMedia: Step = {
   },
 };
 
-export const INBOUND_STEPS: readonly Step[] = [authenticateTrunk, matchDialplan, negotiateMedia];
+/** Ring at least the route's `ringMs` (counted from when ringing started). */
+export const ringBeforeAnswer: Step = {
+  name: 'ring-before-answer',
+  async run(ctx) {
+    const ms = ctx.route?.ringMs ?? 0;
+    if (ms > 0) await new Promise((r) => setTimeout(r, ms));
+    return undefined;
+  },
+};
+
+export const INBOUND_STEPS: readonly Step[] = [authenticateTrunk, matchDialplan, negotiateMedia, ringBeforeAnswer];

@@ -1,6 +1,8 @@
 /** The dialplan as the call layer sees it: a matcher that can be swapped on reload without touching live calls. */
 export interface RouteInfo {
   name: string;
+  /** Minimum ringing before answer. */
+  ringMs: number;
 }
 
 export type RouteMatch = { route: RouteInfo } | { blacklisted: RouteInfo };

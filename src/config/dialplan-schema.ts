@@ -38,6 +38,7 @@ export const Route = Type.Object({
   integrations: WithDefault(Type.Array(Type.String({ minLength: 1 }), { description: 'Names of integrations (defined in some dialplan file) used by this route.' }), []),
   budgets: WithEmptyDefault(Budgets),
   blacklist: WithDefault(Type.Array(Type.String(), { description: 'Regular expressions on the From user part; matching callers are rejected with 603 Decline.' }), []),
+  ringMs: WithDefault(Type.Integer({ minimum: 0, maximum: 60000, description: 'Let the caller hear ringing at least this long before the call is answered (some PBX queues expect a ring). Default 0.' }), 0),
 }, { additionalProperties: false, description: 'Routes are tried in file-name order, then in file order; the first match wins.' });
 
 export const IntegrationRef = Type.Object({

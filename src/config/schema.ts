@@ -78,6 +78,7 @@ export const Digest = Type.Object({
   realm: WithDefault(Type.String({ minLength: 1, description: 'Digest realm. Default "switchboard".' }), 'switchboard'),
   username: Type.String({ minLength: 1 }),
   password: Type.String({ minLength: 1, description: 'Use ${ENV_VAR} rather than writing the secret in the file.' }),
+  algorithms: WithDefault(Type.Array(StringEnum(['MD5', 'SHA-256', 'SHA-512-256'] as const), { minItems: 1, uniqueItems: true, description: 'Challenge algorithms, most preferred first (RFC 8760). Default [MD5, SHA-256]: many PBXs and SIPp answer only the first challenge and know only MD5; use [SHA-256, MD5] when your PBX follows RFC 8760.' }), ['MD5', 'SHA-256']),
 }, { additionalProperties: false, description: 'Challenge requests from this trunk with digest authentication (RFC 3261 §22).' });
 
 export const TlsClientCert = Type.Object({

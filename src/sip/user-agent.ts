@@ -145,10 +145,6 @@ export class UserAgent implements TransactionUser, IncomingInviteHost, OutgoingI
     this.sessions.get(dialogId(ack.callId, ack.toTag ?? '', ack.fromTag ?? ''))?.handleAck(ack);
   }
 
-  onStrayResponse(res: SipResponse): void {
-    this.sessions.get(dialogId(res.callId, res.fromTag ?? '', res.toTag ?? ''))?.reAck();
-  }
-
   // ---- hosts for dialog usages ------------------------------------------------------------------------
 
   respond(tx: ServerTransaction, res: SipResponse): void {

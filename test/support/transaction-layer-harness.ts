@@ -14,6 +14,7 @@ import { FakeTransportLayer } from './fake-transport-layer.js';
 export class RecordingTransactionUser implements TransactionUser {
   readonly requests: { req: SipRequest; tx: ServerTransaction; cancelled: InviteServerTransaction | undefined }[] = [];
   readonly acks: SipRequest[] = [];
+  /** Responses the TU saw outside a transaction: must stay empty (RFC 6026 §8.9 discards them). */
   readonly strays: SipResponse[] = [];
 
   onRequest(req: SipRequest, tx: ServerTransaction, cancelled?: InviteServerTransaction): void {
@@ -24,21 +25,18 @@ export class RecordingTransactionUser implements TransactionUser {
     this.acks.push(ack);
   }
 
-  onStrayResponse(res: SipResponse): void {
-    this.strays.push(res);
-  }
 }
 
-export function transactionLayerHarness(opts: { sendTrying?: boolean } = {}) {
+export function transactionLayerHarness() {
   const timers = new FakeTimers();
   const metrics = createMetrics({ defaultMetrics: false });
   const transport = new FakeTransportLayer(timers, metrics);
-  const layer = new TransactionLayer(transport, { timers, config: DEFAULT_TIMERS, metrics, sendTrying: opts.sendTrying ?? true });
+  const layer = new TransactionLayer(transport, { timers, config: DEFAULT_TIMERS, metrics });
   const tu = new RecordingTransactionUser();
   layer.setUser(tu);
   /**
-   * Method or status code of everything sent, in order, leaving out 100 Trying: whether the layer or the UA
-   * sends it is the lead's choice (the `sendTrying` option), and the transaction tests cover it.
+   * Method or status code of everything sent, in order, leaving out 100 Trying: the UA sends it after admission
+   * (InviteServerTransaction.trying()), and the transaction tests cover it.
    */
   const sentLabels = (): string[] => transport.sent.map((s) => labelOf(s.message)).filter((l) => l !== '100');
   return { timers, metrics, transport, layer, tu, sentLabels };

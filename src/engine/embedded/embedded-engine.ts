@@ -61,7 +61,7 @@ export class EmbeddedEngine implements Engine {
       logger: opts.logger, metrics: opts.metrics, ...(opts.tls ? { tls: opts.tls } : {}),
     });
     this.transactions = new TransactionLayer(this.transport, {
-      timers: opts.timers, config: opts.timerConfig, metrics: opts.metrics, sendTrying: true,
+      timers: opts.timers, config: opts.timerConfig, metrics: opts.metrics,
     });
     this.gate = new TrunkGate(opts.gate, {
       timers: opts.timers, nonceTtlMs: opts.nonceTtlMs, metrics: opts.metrics,

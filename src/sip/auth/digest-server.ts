@@ -18,7 +18,7 @@
  */
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Timers } from '../../shared/timers.js';
-import { type DigestAlgorithm, algorithmRank, computeDigestResponse, parseDigestAlgorithm } from './digest-algorithm.js';
+import { type DigestAlgorithm, computeDigestResponse, parseDigestAlgorithm } from './digest-algorithm.js';
 import { parseDigestCredentials, serializeDigestChallenge } from './digest-params.js';
 import { NonceCountCache, DEFAULT_NONCE_COUNT_CACHE_SIZE } from './nonce-count-cache.js';
 import { type NonceIssuer, StatelessNonceIssuer, DEFAULT_NONCE_TTL_MS, DEFAULT_MAX_CLOCK_SKEW_MS } from './nonce.js';
@@ -32,7 +32,7 @@ export interface DigestServerOptions {
   nonceTtlMs?: number;
   /** Allowed clock skew for nonces minted by another instance. */
   maxClockSkewMs?: number;
-  /** Offered algorithms; challenges go out strongest first whatever the order here. Default SHA-256, MD5. */
+  /** Offered algorithms, most preferred first (the order the challenges go out). Default SHA-256, MD5. */
   algorithms?: readonly DigestAlgorithm[];
   /** Refuse a repeated (nonce, nc) for qop=auth credentials. */
   replayProtection?: boolean;
@@ -73,8 +73,9 @@ export class DigestServer {
 
   constructor(opts: DigestServerOptions) {
     this.realm = opts.realm;
-    const algorithms = [...new Set(opts.algorithms ?? DEFAULT_DIGEST_ALGORITHMS)];
-    this.algorithms = algorithms.sort((a, b) => algorithmRank(a) - algorithmRank(b));
+    // RFC 8760 §2.4: one challenge per algorithm in order of preference — the configured order, because
+    // the admin knows whether their PBX reads past the first challenge (SIPp and some older PBXs do not).
+    this.algorithms = [...new Set(opts.algorithms ?? DEFAULT_DIGEST_ALGORITHMS)];
     this.nonces = opts.nonceIssuer ?? new StatelessNonceIssuer({
       realm: opts.realm,
       secret: opts.secret,

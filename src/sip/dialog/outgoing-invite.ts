@@ -113,11 +113,15 @@ export class OutgoingInvite {
     this.fail(s, res.reason, res);
   }
 
+  private session?: Session;
+
   private answered(req: SipRequest, res: SipResponse): void {
-    if (this.state === 'answered') return;
+    // §13.2.2.4: every 2xx the transaction passes up (retransmissions within Timer M) is ACKed again.
+    if (this.session) return this.session.reAck();
     const dialog = uacDialog(req, res, this.opts.dest, this.host.contactFor(this.opts.dest));
     dialog.state = 'confirmed';
     const session = new Session(dialog, this.host);
+    this.session = session;
     session.localSdp = this.opts.sdp;
     this.host.register(session);
     const ack = dialog.createRequest('ACK', req.cseq?.seq);

@@ -36,7 +36,13 @@ export class InviteClientTransaction {
   ) {
     this.t = new TimerSet(ctx.timers);
     this.reliable = dest.transport !== 'udp';
-    ctx.send(request, dest);
+  }
+
+  /** Send the request and start the timers; called once the layer has the transaction in its table (§17.1.4). */
+  start(): void {
+    const ctx = this.ctx;
+    ctx.send(this.request, this.dest);
+    if (this.state === 'terminated') return;
     if (!this.reliable) this.retransmit(timer.A(ctx.config));
     // §17.1.1.2: Timer B only times out the Calling state; a ringing call is bounded by the TU (CANCEL).
     this.t.start('B', timer.B(ctx.config), () => {

@@ -28,7 +28,13 @@ export class NonInviteClientTransaction {
   ) {
     this.t = new TimerSet(ctx.timers);
     this.reliable = dest.transport !== 'udp';
-    ctx.send(request, dest);
+  }
+
+  /** Send the request and start the timers; called once the layer has the transaction in its table (§17.1.4). */
+  start(): void {
+    const ctx = this.ctx;
+    ctx.send(this.request, this.dest);
+    if (this.state === 'terminated') return;
     if (!this.reliable) this.retransmit(timer.E(ctx.config));
     this.t.start('F', timer.F(ctx.config), () => {
       if (this.state === 'trying' || this.state === 'proceeding') {

@@ -24,16 +24,12 @@ export interface TransactionUser {
   onRequest(req: SipRequest, tx: ServerTransaction, cancelled?: InviteServerTransaction): void;
   /** An ACK that matched no server transaction: the ACK for a 2xx (§17.2.3, §13.3.1.4). */
   onAck(ack: SipRequest): void;
-  /** A response that matched no client transaction: a retransmitted 2xx the TU must re-ACK (§13.2.2.4). */
-  onStrayResponse(res: SipResponse): void;
 }
 
 export interface TransactionLayerOptions {
   timers: Timers;
   config: TimerConfig;
   metrics: Metrics;
-  /** Send 100 Trying at once for INVITEs (§17.2.1 allows waiting 200 ms; PBXs like to see it early). */
-  sendTrying: boolean;
 }
 
 export class TransactionLayer {
@@ -117,8 +113,9 @@ export class TransactionLayer {
     const branch = via ? branchOf(via) : undefined;
     const method = res.cseq?.method;
     const tx = branch && method ? this.client.get(`${branch}|${method}`) : undefined;
+    // RFC 6026 §8.9: a response matching no transaction is discarded (Timer M keeps INVITE client
+    // transactions alive long enough to pass 2xx retransmissions to the TU).
     if (tx) tx.receive(res);
-    else if (res.status >= 200 && res.status < 300 && method === 'INVITE') this.tu?.onStrayResponse(res);
   }
 
   /** Start a client transaction (§17.1). The request must already carry its Via with a fresh branch. */
@@ -128,10 +125,9 @@ export class TransactionLayer {
     const tx = req.method === 'INVITE'
       ? new InviteClientTransaction(this.ctx, key, req, dest, user)
       : new NonInviteClientTransaction(this.ctx, key, req, dest, user);
-    if (tx.state !== 'terminated') {
-      this.client.set(key, tx);
-      this.opts.metrics.sipTransactions.inc({ kind: 'client' });
-    }
+    this.client.set(key, tx);
+    this.opts.metrics.sipTransactions.inc({ kind: 'client' });
+    tx.start();
     return tx;
   }
 

@@ -148,6 +148,7 @@ export class TransportLayer {
     const t = this.transports.get(dest.transport);
     if (!t) {
       this.opts.logger.warn({ transport: dest.transport }, 'no listener for transport; message not sent');
+      this.onSendFailure(dest, new Error(`no ${dest.transport} listener`));
       return;
     }
     this.opts.metrics.sipMessagesOut.inc({ transport: dest.transport, kind: msg.kind === 'request' ? msg.method : 'response' });

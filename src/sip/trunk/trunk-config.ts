@@ -2,6 +2,7 @@
  * The trunk admission configuration the gate consumes. The config layer validates the file
  * (parseCidr in cidr.ts tells it whether an address is usable) and hands over this shape.
  */
+import type { DigestAlgorithm } from '../auth/digest-algorithm.js';
 import type { RateLimit } from './token-bucket.js';
 
 export type TrunkTransport = 'udp' | 'tcp' | 'tls';
@@ -10,6 +11,8 @@ export interface TrunkDigestConfig {
   realm: string;
   username: string;
   password: string;
+  /** Challenge algorithms in order of preference (RFC 8760 §2.4). Default MD5, SHA-256 (see the config schema). */
+  algorithms?: DigestAlgorithm[];
 }
 
 export interface TrunkTlsClientCertConfig {

@@ -171,14 +171,15 @@ export class TrunkGate {
       if (t.digest) {
         const d = t.digest;
         const reuse = previous.find((p) => p.config.name === t.name && p.digest && p.config.digest
-          && p.config.digest.realm === d.realm && p.digest.username === d.username && p.digest.password === d.password);
+          && p.config.digest.realm === d.realm && p.digest.username === d.username && p.digest.password === d.password
+          && (p.config.digest.algorithms ?? []).join() === (d.algorithms ?? []).join());
         compiled.digest = reuse?.digest ?? {
           server: new DigestServer({
             realm: d.realm,
             secret: this.nonceSecret,
             timers: this.opts.timers,
             nonceTtlMs: this.opts.nonceTtlMs ?? DEFAULT_NONCE_TTL_MS,
-            algorithms: this.opts.digestAlgorithms ?? DEFAULT_DIGEST_ALGORITHMS,
+            algorithms: d.algorithms ?? this.opts.digestAlgorithms ?? DEFAULT_DIGEST_ALGORITHMS,
           }),
           username: d.username,
           password: d.password,

@@ -12,6 +12,7 @@ function route(name: string, match: Route['match'], blacklist: string[] = []): R
     integrations: [],
     budgets: { agentConnectMs: 1500, integrationMs: 500 },
     blacklist,
+    ringMs: 0,
   };
 }
 

@@ -55,9 +55,9 @@ describe('DigestServer (RFC 3261 §22.4, RFC 7616, RFC 8760)', () => {
     assert.notEqual(challenges[0]?.nonce, challenges[1]?.nonce);
   });
 
-  it('orders challenges strongest first whatever the configured order', () => {
+  it('orders challenges as configured, most preferred first (RFC 8760 §2.4)', () => {
     const c = server(new FakeTimers(), { algorithms: ['MD5', 'SHA-256'] }).challenge();
-    assert.deepEqual(c.map((v) => parseDigestChallenge(v)?.algorithm), ['SHA-256', 'MD5']);
+    assert.deepEqual(c.map((v) => parseDigestChallenge(v)?.algorithm), ['MD5', 'SHA-256']);
   });
 
   it('marks challenges stale=TRUE when asked', () => {

@@ -6,8 +6,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { InviteServerTransaction } from '../../../../src/sip/transaction/invite-server.js';
 import { createResponse } from '../../../../src/sip/message/build.js';
-import type { MessageSource, SipRequest } from '../../../../src/sip/message/sip-message.js';
-import type { TransportName } from '../../../../src/sip/message/sip-message.js';
+import type { MessageSource, SipRequest, TransportName } from '../../../../src/sip/message/sip-message.js';
 import { FakeTransactionContext, intervals } from '../../../support/fake-transaction-context.js';
 import { parseRequest, sourceOf } from '../../../support/sip-text.js';
 
