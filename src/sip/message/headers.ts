@@ -5,18 +5,18 @@
  */
 
 /** RFC 3261 §7.3.3 and later RFCs' compact forms. */
-const COMPACT: Record<string, string> = {
+const COMPACT = new Map<string, string>(Object.entries({
   i: 'call-id', m: 'contact', e: 'content-encoding', l: 'content-length', c: 'content-type', f: 'from',
   s: 'subject', k: 'supported', t: 'to', v: 'via', o: 'event', r: 'refer-to', b: 'referred-by',
   x: 'session-expires', u: 'allow-events', a: 'accept-contact', j: 'reject-contact', d: 'request-disposition',
   y: 'identity', n: 'identity-info',
-};
+}));
 
 /** Canonical spelling for output. Unknown headers keep the spelling they arrived with. */
-const CANONICAL: Record<string, string> = {
+const CANONICAL = new Map<string, string>(Object.entries({
   'call-id': 'Call-ID', cseq: 'CSeq', 'www-authenticate': 'WWW-Authenticate', 'min-se': 'Min-SE',
   'rack': 'RAck', 'rseq': 'RSeq', 'mime-version': 'MIME-Version', 'sip-etag': 'SIP-ETag', 'sip-if-match': 'SIP-If-Match',
-};
+}));
 
 /** Headers whose grammar is a comma-separated list, so several values may share one line (§7.3.1). */
 const LIST_HEADERS = new Set([
@@ -35,7 +35,7 @@ export const SINGLE_HEADERS = new Set([
 
 export function normalizeName(name: string): string {
   const lower = name.toLowerCase();
-  return lower.length === 1 ? (COMPACT[lower] ?? lower) : lower;
+  return lower.length === 1 ? (COMPACT.get(lower) ?? lower) : lower;
 }
 
 const OTHER_KNOWN = new Set([
@@ -46,7 +46,7 @@ const OTHER_KNOWN = new Set([
 
 /** Output spelling: canonical Title-Case for headers we know, the sender's spelling for others. */
 export function canonicalName(lower: string, original?: string): string {
-  const known = CANONICAL[lower];
+  const known = CANONICAL.get(lower);
   if (known) return known;
   if (original && !LIST_HEADERS.has(lower) && !SINGLE_HEADERS.has(lower) && !OTHER_KNOWN.has(lower)) return original;
   return lower.replace(/(^|-)([a-z])/g, (_m, dash: string, ch: string) => dash + ch.toUpperCase());
@@ -92,10 +92,10 @@ export class SipHeaders {
     const lower = normalizeName(name);
     const values = isListHeader(lower) && !(lower === 'contact' && value.trim() === '*') ? splitList(value) : [value];
     const existing = this.map.get(lower);
-    if (existing) existing.push(...values);
+    if (existing) for (const v of values) existing.push(v); // no spread: 100k-element lists must not blow the stack
     else {
       this.map.set(lower, values);
-      if (name.length > 1 && !CANONICAL[lower]) this.spelled.set(lower, name);
+      if (name.length > 1 && !CANONICAL.has(lower)) this.spelled.set(lower, name);
     }
     return this;
   }

@@ -63,7 +63,9 @@ export function parseMessage(buf: Buffer, opts: ParseOptions): ParseResult {
   const flush = (line: string): void => {
     const colon = line.indexOf(':');
     if (colon <= 0) return fail('Malformed Header Line');
-    const name = line.slice(0, colon).replace(/[ \t]+$/, '');
+    let end = colon;
+    while (end > 0 && (line.charCodeAt(end - 1) === 32 || line.charCodeAt(end - 1) === 9)) end--; // linear, no regex
+    const name = line.slice(0, end);
     if (!TOKEN.test(name)) return fail('Malformed Header Name');
     message.headers.add(name, line.slice(colon + 1).trim());
   };

@@ -147,7 +147,7 @@ describe('loadConfig', () => {
     assert.deepEqual(config.sip.listen, [{ transport: 'udp', host: '127.0.0.1', port: 5080 }]);
     assert.equal(config.sip.publicAddress, 'sbc.example.com');
     assert.equal(config.sip.userAgent, 'Switchboard ${not-a-variable}');
-    assert.deepEqual(config.trunks[0]?.digest, { realm: 'switchboard', username: 'pbx', password: 's3cret' });
+    assert.deepEqual(config.trunks[0]?.digest, { realm: 'switchboard', username: 'pbx', password: 's3cret', algorithms: ['MD5', 'SHA-256'] });
   });
 
   it('uses a set variable instead of the default', async () => {

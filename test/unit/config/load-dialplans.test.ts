@@ -46,6 +46,7 @@ describe('loadDialplans', () => {
       integrations: ['crm'],
       budgets: { agentConnectMs: 1000, integrationMs: 500 },
       blacklist: ['^\\+?37360000000$'],
+      ringMs: 0,
     });
     assert.deepEqual(plans.routes[2], {
       name: 'fallback',
@@ -54,6 +55,7 @@ describe('loadDialplans', () => {
       integrations: ['crm'],
       budgets: { agentConnectMs: 1500, integrationMs: 500 },
       blacklist: [],
+      ringMs: 0,
     });
   });
 
