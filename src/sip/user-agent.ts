@@ -175,7 +175,8 @@ export class UserAgent implements TransactionUser, IncomingInviteHost, OutgoingI
 
   contactFor(x: SipRequest | Destination): string {
     const transport = 'kind' in x ? (x.source?.transport ?? 'udp') : x.transport;
-    return `<${this.opts.transport.contactUri(transport)}>`;
+    const secure = 'kind' in x && x.requestUri?.scheme === 'sips';
+    return `<${this.opts.transport.contactUri(transport, secure)}>`;
   }
 
   viaFor(dest: Destination): string {

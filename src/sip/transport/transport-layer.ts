@@ -82,13 +82,15 @@ export class TransportLayer {
     return `SIP/2.0/${name.toUpperCase()} ${this.opts.publicAddress}:${port};branch=${branch};rport`;
   }
 
-  /** Contact URI for this transport (§8.1.1.8). */
-  contactUri(name: TransportName, user?: string): string {
+  /**
+   * Contact URI for this transport (§8.1.1.8). `sips:` only when the dialog is SIPS (§12.1.1: a sips
+   * Request-URI); a plain sip: request over TLS gets `sip:…;transport=tls` (RFC 5630 §3.1.3).
+   */
+  contactUri(name: TransportName, secure = false, user?: string): string {
     const port = this.transports.get(name)?.local.port ?? 5060;
     const u = user ? `${user}@` : '';
-    return name === 'tls'
-      ? `sips:${u}${this.opts.publicAddress}:${port}`
-      : `sip:${u}${this.opts.publicAddress}:${port}${name === 'tcp' ? ';transport=tcp' : ''}`;
+    if (secure && name === 'tls') return `sips:${u}${this.opts.publicAddress}:${port}`;
+    return `sip:${u}${this.opts.publicAddress}:${port}${name === 'udp' ? '' : `;transport=${name}`}`;
   }
 
   private receive(raw: RawInbound): void {
