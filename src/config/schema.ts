@@ -45,8 +45,8 @@ export const SessionTimers = Type.Object({
 }, { additionalProperties: false, description: 'SIP session timers (RFC 4028).' });
 
 export const RateLimit = Type.Object({
-  perSecond: WithDefault(Type.Integer({ minimum: 1, description: 'Sustained requests per second per source address. Default 200.' }), 200),
-  burst: WithDefault(Type.Integer({ minimum: 1, description: 'Token bucket size per source address. Default 400.' }), 400),
+  perSecond: WithDefault(Type.Integer({ minimum: 1, description: 'Sustained out-of-dialog requests per second per source address (in-dialog requests, ACK and CANCEL are not counted). Default 500.' }), 500),
+  burst: WithDefault(Type.Integer({ minimum: 1, description: 'Token bucket size per source address. Default 1000.' }), 1000),
 }, { additionalProperties: false, description: 'Per-source-address limit on incoming SIP requests.' });
 
 export const Sip = Type.Object({

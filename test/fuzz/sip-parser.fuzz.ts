@@ -68,4 +68,10 @@ function main(): number {
   return report.crashes > 0 || report.hangs > 0 ? 1 : 0;
 }
 
-process.exitCode = main();
+try {
+  process.exitCode = main();
+} catch (err) {
+  // Bad command-line arguments (parseArgs or the number checks above): a message, not a stack trace.
+  console.error(`fuzz: ${err instanceof Error ? err.message : String(err)}`);
+  process.exitCode = 2;
+}

@@ -46,7 +46,7 @@ describe('loadConfig', () => {
         maxMessageBytes: 65535,
         userAgent: 'Switchboard',
         sessionTimers: { enabled: true, sessionExpires: 1800, minSE: 90 },
-        rateLimit: { perSecond: 200, burst: 400 },
+        rateLimit: { perSecond: 500, burst: 1000 },
         nonceTtlSeconds: 300,
         digestSecret: SECRET,
       },
