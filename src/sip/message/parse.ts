@@ -98,15 +98,23 @@ export function parseMessage(buf: Buffer, opts: ParseOptions): ParseResult {
       const len = Number(text);
       if (len > available) {
         fail('Content-Length Exceeds Body');
-        message.body = buf.subarray(bodyStart);
+        message.body = copy(buf, bodyStart, buf.length);
       } else {
-        message.body = len === 0 ? EMPTY : buf.subarray(bodyStart, bodyStart + len);
+        message.body = len === 0 ? EMPTY : copy(buf, bodyStart, bodyStart + len);
       }
     }
   } else {
-    message.body = available > 0 && opts.framing === 'datagram' ? buf.subarray(bodyStart) : EMPTY;
+    message.body = available > 0 && opts.framing === 'datagram' ? copy(buf, bodyStart, buf.length) : EMPTY;
   }
   return error ? { message, error } : { message };
+}
+
+/**
+ * Bodies are copied out of the receive buffer: a subarray would keep the whole datagram allocation (up to
+ * 64 KiB per packet) alive for as long as a transaction holds the request — 32 s under RFC 3261 timers.
+ */
+function copy(buf: Buffer, start: number, end: number): Buffer {
+  return Buffer.from(buf.subarray(start, end));
 }
 
 function parseStartLine(line: string): SipMessage | { message: SipMessage; error: ParseError } | undefined {
