@@ -5,6 +5,7 @@
 import { readFile } from 'node:fs/promises';
 import { watch, type FSWatcher } from 'node:fs';
 import { dirname } from 'node:path';
+import { availableParallelism } from 'node:os';
 import { CallService } from './call/call-service.js';
 import type { Env } from './config/env.js';
 import { loadConfig } from './config/load-config.js';
@@ -140,7 +141,17 @@ async function createEngine(config: Config, logger: Logger, metrics: Metrics): P
     },
     srtpByTrunk: Object.fromEntries(config.trunks.map((tr) => [tr.name, tr.srtp])),
     nonceSecret: config.sip.digestSecret, nonceTtlMs: config.sip.nonceTtlSeconds * 1000,
-    media: config.media, timers: realTimers, logger, metrics,
+    media: {
+      host: config.media.host, portMin: config.media.portMin, portMax: config.media.portMax,
+      workers: config.media.workers ?? availableParallelism(), codecs: config.media.codecs, ptimeMs: config.media.ptimeMs,
+      session: {
+        symmetricRtp: config.media.symmetricRtp, inactivityTimeoutMs: config.media.inactivityTimeoutSeconds * 1000,
+        keepalive: config.media.keepalive, jitterMinMs: config.media.jitterMinMs, jitterMaxMs: config.media.jitterMaxMs,
+        rtcpIntervalMs: config.media.rtcpIntervalMs,
+        ...(config.media.recordDir ? { recordDir: config.media.recordDir } : {}),
+      },
+    },
+    timers: realTimers, logger, metrics,
     ...(tls ? { tls } : {}),
   });
 }

@@ -22,9 +22,24 @@ export interface CallServiceOptions {
   maxDurationMs: number;
 }
 
+/** What happens in calls, for observers (tests today; webhooks and the agent link later). */
+export type CallEvent =
+  | { type: 'answered'; callId: string; trunk: string; route: string }
+  | { type: 'dtmf'; callId: string; digit: string; durationMs: number }
+  | { type: 'ended'; callId: string; cause: string };
+
 export class CallService {
   readonly registry = new CallRegistry();
   private draining = false;
+  private readonly observers: ((ev: CallEvent) => void)[] = [];
+
+  onEvent(cb: (ev: CallEvent) => void): void {
+    this.observers.push(cb);
+  }
+
+  private publish(ev: CallEvent): void {
+    for (const cb of this.observers) cb(ev);
+  }
 
   constructor(private readonly opts: CallServiceOptions) {
     opts.engine.onInboundCall((call) => void this.handle(call));
@@ -82,12 +97,17 @@ export class CallService {
       metrics.callSetupSeconds.observe((this.opts.timers.now() - started) / 1000);
       ctx.log.info({ setupMs: Math.round(this.opts.timers.now() - started) }, 'call answered');
       const limit = this.opts.timers.setTimeout(() => void leg.hangup('Maximum Call Duration'), this.opts.maxDurationMs);
-      leg.onDtmf((digit) => ctx.log.debug({ digit }, 'dtmf'));
+      this.publish({ type: 'answered', callId: call.id, trunk: call.trunk, route: ctx.route?.name ?? '' });
+      leg.onDtmf((digit, durationMs) => {
+        ctx.log.debug({ digit }, 'dtmf');
+        this.publish({ type: 'dtmf', callId: call.id, digit, durationMs });
+      });
       leg.onEnded((cause: EndCause) => {
         limit.cancel();
         ctx.log.info({ cause, durationMs: Math.round(this.opts.timers.now() - started) }, 'call ended');
         metrics.callsTotal.inc({ direction: 'inbound', outcome: endedLabel(cause) });
         release();
+        this.publish({ type: 'ended', callId: call.id, cause });
       });
     } catch (e) {
       ctx.log.error({ err: e instanceof Error ? e.stack : String(e) }, 'call setup failed');

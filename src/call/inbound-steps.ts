@@ -56,7 +56,12 @@ export const negotiateMedia: Step = {
   name: 'negotiate-media',
   async run(ctx) {
     try {
-      await ctx.call.prepareMedia({ sampleRate: 8000 });
+      const route = ctx.route;
+      const test = route?.lineTest;
+      // Until the agent link exists, calls get a line test: echo unless the route asks for a tone.
+      const app = test?.kind === 'tone' ? { kind: 'tone' as const, frequency: test.frequency, amplitude: 8000 }
+        : { kind: 'echo' as const, delayMs: test?.delayMs ?? 500 };
+      await ctx.call.prepareMedia({ sampleRate: route?.agent.sampleRate ?? 8000, app });
       return undefined;
     } catch (e) {
       if (e instanceof RejectionError) return e.rejection;

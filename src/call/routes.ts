@@ -3,6 +3,8 @@ export interface RouteInfo {
   name: string;
   /** Minimum ringing before answer. */
   ringMs: number;
+  agent: { sampleRate: 8000 | 16000 | 24000 };
+  lineTest?: { kind: 'echo' | 'tone'; delayMs: number; frequency: number };
 }
 
 export type RouteMatch = { route: RouteInfo } | { blacklisted: RouteInfo };

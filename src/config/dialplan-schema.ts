@@ -38,6 +38,11 @@ export const Route = Type.Object({
   integrations: WithDefault(Type.Array(Type.String({ minLength: 1 }), { description: 'Names of integrations (defined in some dialplan file) used by this route.' }), []),
   budgets: WithEmptyDefault(Budgets),
   blacklist: WithDefault(Type.Array(Type.String(), { description: 'Regular expressions on the From user part; matching callers are rejected with 603 Decline.' }), []),
+  lineTest: Type.Optional(Type.Object({
+    kind: StringEnum(['echo', 'tone'] as const, { description: 'echo: the caller hears themself after delayMs; tone: a steady test tone (1004 Hz by default, the classic milliwatt line test).' }),
+    delayMs: WithDefault(Type.Integer({ minimum: 0, maximum: 5000, description: 'Echo delay. Default 500.' }), 500),
+    frequency: WithDefault(Type.Integer({ minimum: 100, maximum: 7000, description: 'Tone frequency in Hz. Default 1004.' }), 1004),
+  }, { additionalProperties: false, description: 'Answer with a line test instead of the agent: checks the audio path of a trunk end to end.' })),
   ringMs: WithDefault(Type.Integer({ minimum: 0, maximum: 60000, description: 'Let the caller hear ringing at least this long before the call is answered (some PBX queues expect a ring). Default 0.' }), 0),
 }, { additionalProperties: false, description: 'Routes are tried in file-name order, then in file order; the first match wins.' });
 

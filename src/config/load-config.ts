@@ -59,6 +59,7 @@ function complete(config: Config, configDir: string, options: LoadOptions): Conf
     if (tls.ca !== undefined) tls.ca = resolve(configDir, tls.ca);
   }
   config.dialplans = resolve(configDir, config.dialplans);
+  if (config.media.recordDir !== undefined) config.media.recordDir = resolve(configDir, config.media.recordDir);
   if (config.sip.digestSecret === undefined) {
     config.sip.digestSecret = (options.randomSecret ?? defaultSecret)();
   }

@@ -43,9 +43,16 @@ export type EndCause =
   | 'caller-hangup' | 'local-hangup' | 'session-expired' | 'ack-timeout' | 'media-timeout' | 'signalling-failure'
   | 'shutdown';
 
+/** What plays the far side of the call's audio on the data plane (before/without an agent). */
+export type MediaApplication =
+  | { kind: 'echo'; delayMs: number }
+  | { kind: 'tone'; frequency: number; amplitude: number }
+  | { kind: 'silence' };
+
 export interface MediaRequest {
-  /** Sample rate of the PCM the call logic wants (the media issue delivers frames at this rate). */
+  /** Sample rate of the PCM on the application side (the agent's rate). */
   sampleRate: 8000 | 16000 | 24000;
+  app: MediaApplication;
 }
 
 export interface InboundCall extends InboundCallInfo {

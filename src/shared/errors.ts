@@ -15,6 +15,9 @@ export const ErrorCodes = {
   SDP_PARSE: 'SDP could not be parsed',
   SDP_NOT_ACCEPTABLE: 'SDP offer is not acceptable',
   MEDIA_PORTS_EXHAUSTED: 'No free media port in the configured range',
+  MEDIA_SRTP: 'SRTP could not be set up (suite, key or key exhaustion)',
+  MEDIA_CODEC: 'Codec or resampler misuse',
+  MEDIA_PACKET_FIELD: 'Media packet field cannot be encoded',
   CALL_REJECTED: 'Call rejected',
 } as const;
 

@@ -1,9 +1,16 @@
-/** An answered call on the embedded engine: the SIP Session plus its media endpoint. */
+/**
+ * An answered call on the embedded engine: the SIP Session plus its media session on the data plane. One
+ * teardown path: whoever ends the call (remote BYE, our hangup, media timeout, session timer), the media
+ * session is closed exactly once and the end callbacks run once.
+ */
 import type { Logger } from '../../observability/logger.js';
-import type { Session, SessionEndReason } from '../../sip/dialog/session.js';
-import type { EchoEndpoint } from '../../media/echo-endpoint.js';
+import type { Session, SessionEndReason, OfferAnswer } from '../../sip/dialog/session.js';
+import { answerOffer, serializeSdp, SdpNegotiationError, type LocalMediaOptions, type SessionDescription } from '../../sdp/index.js';
+import type { DataPlane } from '../../media/plane/data-plane.js';
+import type { MediaStats, PlaneEvent } from '../../media/plane/protocol.js';
 import type { CallLeg, EndCause } from '../engine.js';
 import { parseDtmfInfo } from './dtmf-info.js';
+import { mediaSpecOf } from './media-spec.js';
 
 const CAUSES: Record<SessionEndReason, EndCause> = {
   'remote-bye': 'caller-hangup',
@@ -19,16 +26,55 @@ export class EmbeddedCallLeg implements CallLeg {
   private endedCbs: ((c: EndCause) => void)[] = [];
   private dtmfCbs: ((d: string, ms: number) => void)[] = [];
   private ended = false;
+  private endCause?: EndCause;
+  /** Final media statistics, once the leg ended. */
+  mediaStats?: MediaStats;
 
-  constructor(readonly id: string, readonly session: Session, private readonly media: EchoEndpoint, private readonly logger: Logger) {
-    session.handlers.onEnded = (reason) => this.finish(CAUSES[reason]);
+  constructor(
+    readonly id: string,
+    readonly session: Session,
+    private readonly plane: DataPlane,
+    private readonly local: LocalMediaOptions,
+    private localSdp: SessionDescription,
+    private readonly logger: Logger,
+  ) {
+    session.handlers.onEnded = (reason) => this.finish(this.endCause ?? CAUSES[reason]);
     session.handlers.onInfo = (req) => {
       const d = parseDtmfInfo(req.contentType, req.body.toString('utf8'));
-      if (d) for (const cb of this.dtmfCbs) cb(d.digit, d.durationMs);
+      if (d) this.dtmf(d.digit, d.durationMs);
     };
-    // Hold/unhold and refreshes: keep the media where it is and answer with our current SDP (RFC 3264 §8:
-    // unchanged description, unchanged version). The media issue renegotiates codecs here.
-    session.handlers.onOffer = (offer) => ({ sdp: holdAnswer(session.localSdp ?? '', offer) });
+    session.handlers.onOffer = (offer) => this.reoffer(offer);
+  }
+
+  /** A re-INVITE/UPDATE offer (hold, unhold, new address): answer within the same session (RFC 3264 §8). */
+  private reoffer(offer: string | undefined): OfferAnswer {
+    if (offer === undefined) return { sdp: serializeSdp(this.localSdp) };
+    try {
+      const r = answerOffer(offer, this.local, { previous: this.localSdp });
+      this.localSdp = r.sdp;
+      this.plane.update(this.id, mediaSpecOf(r.negotiated));
+      return { sdp: serializeSdp(r.sdp) };
+    } catch (e) {
+      if (e instanceof SdpNegotiationError) return { status: e.status, reason: e.reason, warning: e.warningHeader() };
+      throw e;
+    }
+  }
+
+  /** Events from this call's media session. */
+  planeEvent(ev: PlaneEvent): void {
+    if (ev.ev === 'dtmf') this.dtmf(ev.digit, ev.durationMs);
+    else if (ev.ev === 'ended' && ev.reason === 'media-timeout') {
+      this.endCause = 'media-timeout';
+      void this.session.end('local-bye', 'RTP Timeout');
+    }
+  }
+
+  private dtmf(digit: string, ms: number): void {
+    for (const cb of this.dtmfCbs) cb(digit, ms);
+  }
+
+  sendDtmf(digit: string, durationMs = 100): void {
+    this.plane.sendDtmf(this.id, digit, durationMs);
   }
 
   hangup(reason = 'Normal Clearing'): Promise<void> {
@@ -46,23 +92,10 @@ export class EmbeddedCallLeg implements CallLeg {
   private finish(cause: EndCause): void {
     if (this.ended) return;
     this.ended = true;
-    this.media.close();
-    this.logger.debug({ callId: this.id, cause }, 'leg ended');
+    void this.plane.close(this.id).then((stats) => {
+      this.mediaStats = stats;
+      this.logger.debug({ callId: this.id, cause, media: stats }, 'leg ended');
+    });
     for (const cb of this.endedCbs) cb(cause);
   }
-}
-
-/**
- * Answer a re-offer that only changes direction (RFC 3264 §8.4 hold): mirror sendonly/inactive, bump our
- * o= version when our description changes (§8).
- */
-export function holdAnswer(current: string, offer: string | undefined): string {
-  if (!offer || !current) return current;
-  const dir = /a=(sendonly|recvonly|inactive|sendrecv)/.exec(offer)?.[1] ?? 'sendrecv';
-  const held = /c=IN IP[46] 0\.0\.0\.0/.test(offer) ? 'inactive' : dir;
-  const ours = held === 'sendonly' ? 'recvonly' : held === 'recvonly' ? 'sendonly' : held;
-  const replaced = current.replace(/a=(sendonly|recvonly|inactive|sendrecv)\r\n/g, '');
-  const withDir = replaced.replace(/(m=audio[^\r\n]*\r\n)/, `$1`).replace(/\r\n$/, `\r\na=${ours}\r\n`);
-  if (withDir === current) return current;
-  return withDir.replace(/^(o=\S+ \S+ )(\d+)/m, (_m, pre: string, v: string) => `${pre}${BigInt(v) + 1n}`);
 }

@@ -6,8 +6,9 @@
 import type { Timers } from '../../shared/timers.js';
 import type { Logger } from '../../observability/logger.js';
 import type { Metrics } from '../../observability/metrics.js';
-import { PortPool } from '../../media/port-pool.js';
-import type { SrtpPolicy } from '../../sdp/index.js';
+import { DataPlane } from '../../media/plane/data-plane.js';
+import type { MediaOptions } from '../../media/plane/protocol.js';
+import type { AudioCodec, SrtpPolicy } from '../../sdp/index.js';
 import { TransportLayer } from '../../sip/transport/transport-layer.js';
 import type { ListenSpec } from '../../sip/transport/transport.js';
 import type { TlsOptions } from '../../sip/transport/stream.js';
@@ -38,7 +39,16 @@ export interface EmbeddedEngineOptions {
   srtpByTrunk: Record<string, SrtpPolicy>;
   nonceSecret?: string;
   nonceTtlMs: number;
-  media: { host: string; portMin: number; portMax: number };
+  media: {
+    host: string;
+    portMin: number;
+    portMax: number;
+    /** Worker threads for media; 0 = in this thread. */
+    workers: number;
+    codecs: AudioCodec[];
+    ptimeMs: number;
+    session: Omit<MediaOptions, 'pcmRate' | 'app'>;
+  };
   timers: Timers;
   logger: Logger;
   metrics: Metrics;
@@ -50,7 +60,7 @@ export class EmbeddedEngine implements Engine {
   readonly transactions: TransactionLayer;
   readonly ua: UserAgent;
   readonly gate: TrunkGate;
-  readonly ports: PortPool;
+  readonly plane: DataPlane;
   private handler: (call: InboundCall) => void = (c) => c.reject({ status: 480, reason: 'Temporarily Unavailable', label: 'no_handler' });
   private readonly legs = new Set<EmbeddedCallLeg>();
 
@@ -72,11 +82,11 @@ export class EmbeddedEngine implements Engine {
       metrics: opts.metrics, userAgent: opts.userAgent, sessionTimers: opts.sessionTimers,
       admit: (req, inDialog) => this.admit(req, inDialog),
     });
-    this.ports = new PortPool(opts.media.portMin, opts.media.portMax);
+    this.plane = new DataPlane({ host: opts.media.host, portMin: opts.media.portMin, portMax: opts.media.portMax, workers: opts.media.workers });
     this.ua.onInvite = (invite) => {
       const call = new EmbeddedInboundCall(invite, {
-        mediaHost: opts.media.host, mediaPublicAddress: opts.publicAddress, ports: this.ports,
-        srtp: opts.srtpByTrunk[invite.trunk ?? ''] ?? 'off', logger: opts.logger,
+        mediaPublicAddress: opts.publicAddress, plane: this.plane, codecs: opts.media.codecs, ptimeMs: opts.media.ptimeMs,
+        media: opts.media.session, srtp: opts.srtpByTrunk[invite.trunk ?? ''] ?? 'off', logger: opts.logger,
         onLeg: (leg) => {
           this.legs.add(leg);
           leg.onEnded(() => this.legs.delete(leg));
@@ -118,6 +128,7 @@ export class EmbeddedEngine implements Engine {
     await this.ua.endAll();
     this.transactions.shutdown();
     await this.transport.stop();
+    await this.plane.stop();
   }
 
   stats(): EngineStats {

@@ -1,29 +1,34 @@
 /**
- * An inbound call on the embedded engine: wraps the SIP layer's IncomingInvite and the media endpoint
- * behind the engine ports (src/engine/engine.ts).
+ * An inbound call on the embedded engine: the SIP layer's IncomingInvite plus a media session on the data
+ * plane, behind the engine ports (src/engine/engine.ts). Offer/answer runs here (src/sdp) under the trunk's
+ * SRTP policy; the data plane gets the agreed stream.
  */
 import { randomUUID } from 'node:crypto';
 import {
-  answerOffer, createOffer, serializeSdp, SdpNegotiationError, type LocalMediaOptions, type SessionDescription,
-  type SrtpPolicy, acceptAnswer,
+  acceptAnswer, answerOffer, createOffer, serializeSdp, SdpNegotiationError, type LocalMediaOptions,
+  type NegotiatedMedia, type SessionDescription, type SrtpPolicy, type AudioCodec,
 } from '../../sdp/index.js';
 import type { IncomingInvite } from '../../sip/dialog/incoming-invite.js';
 import { uriUser } from '../../sip/message/uri.js';
 import type { NameAddr } from '../../sip/message/name-addr.js';
 import type { Logger } from '../../observability/logger.js';
-import { EchoEndpoint } from '../../media/echo-endpoint.js';
-import type { PortPool } from '../../media/port-pool.js';
+import type { DataPlane } from '../../media/plane/data-plane.js';
+import type { MediaOptions, PlaneEvent } from '../../media/plane/protocol.js';
 import {
   RejectionError, type CallLeg, type InboundCall, type MediaRequest, type Party, type Rejection, type SignallingTransport,
 } from '../engine.js';
 import { EmbeddedCallLeg } from './call-leg.js';
+import { mediaSpecOf } from './media-spec.js';
 
 export interface InboundCallDeps {
-  mediaHost: string;
   /** Address written into SDP (sip.publicAddress). */
   mediaPublicAddress: string;
-  ports: PortPool;
+  plane: DataPlane;
   srtp: SrtpPolicy;
+  codecs: AudioCodec[];
+  ptimeMs: number;
+  /** Data-plane options; pcmRate and app come from the call's MediaRequest. */
+  media: Omit<MediaOptions, 'pcmRate' | 'app'>;
   logger: Logger;
   onLeg(leg: EmbeddedCallLeg): void;
 }
@@ -44,10 +49,14 @@ export class EmbeddedInboundCall implements InboundCall {
   readonly requestUri: string;
   readonly source: { address: string; port: number; transport: SignallingTransport };
   secureMedia = false;
-  private endpoint?: EchoEndpoint;
-  private answerSdp?: string;
+  private allocated = false;
+  private answerSdp?: SessionDescription;
+  private negotiated?: NegotiatedMedia;
   private ourOffer?: SessionDescription;
-  private localOptions?: LocalMediaOptions;
+  private local?: LocalMediaOptions;
+  private options?: MediaOptions;
+  private leg?: EmbeddedCallLeg;
+  private readonly early: PlaneEvent[] = [];
 
   constructor(private readonly invite: IncomingInvite, private readonly deps: InboundCallDeps) {
     const req = invite.request;
@@ -66,29 +75,30 @@ export class EmbeddedInboundCall implements InboundCall {
   }
 
   progress(kind: 'ringing' | 'early-media'): void {
-    if (kind === 'early-media' && this.answerSdp) this.invite.progress(183, this.answerSdp);
+    if (kind === 'early-media' && this.answerSdp) this.invite.progress(183, serializeSdp(this.answerSdp));
     else this.invite.progress(180);
   }
 
-  async prepareMedia(_req: MediaRequest): Promise<void> {
-    const endpoint = new EchoEndpoint(this.deps.ports, this.deps.mediaHost);
+  async prepareMedia(req: MediaRequest): Promise<void> {
     let port: number;
     try {
-      port = await endpoint.open();
+      port = await this.deps.plane.allocate(this.id, (ev) => (this.leg ? this.leg.planeEvent(ev) : this.early.push(ev)));
     } catch {
       throw new RejectionError({ status: 503, reason: 'Media Ports Exhausted', label: 'media_ports_exhausted' });
     }
-    this.endpoint = endpoint;
-    this.localOptions = { address: this.deps.mediaPublicAddress, port, srtp: this.deps.srtp };
+    this.allocated = true;
+    this.options = { ...this.deps.media, pcmRate: req.sampleRate, app: req.app };
+    this.local = { address: this.deps.mediaPublicAddress, port, srtp: this.deps.srtp, codecs: this.deps.codecs, ptime: this.deps.ptimeMs };
     try {
       if (this.invite.offer === undefined) {
         // Late offer (RFC 3261 §13.2.1): we offer in the 2xx; the answer arrives in the ACK.
-        this.ourOffer = createOffer({ ...this.localOptions, srtp: this.deps.srtp === 'off' ? 'off' : this.deps.srtp });
-        this.answerSdp = serializeSdp(this.ourOffer);
+        this.ourOffer = createOffer(this.local);
+        this.answerSdp = this.ourOffer;
       } else {
-        const result = answerOffer(this.invite.offer, this.localOptions);
+        const result = answerOffer(this.invite.offer, this.local);
+        this.negotiated = result.negotiated;
         this.secureMedia = result.negotiated.srtp !== undefined;
-        this.answerSdp = serializeSdp(result.sdp);
+        this.answerSdp = result.sdp;
       }
     } catch (e) {
       this.release();
@@ -100,15 +110,22 @@ export class EmbeddedInboundCall implements InboundCall {
   }
 
   answer(): Promise<CallLeg> {
-    if (!this.answerSdp || !this.endpoint) return Promise.reject(new Error('prepareMedia() must succeed before answer()'));
-    const session = this.invite.answer(this.answerSdp);
-    const leg = new EmbeddedCallLeg(this.id, session, this.endpoint, this.deps.logger);
-    if (this.ourOffer && this.localOptions) {
+    const local = this.local;
+    const options = this.options;
+    if (!this.answerSdp || !local || !options) return Promise.reject(new Error('prepareMedia() must succeed before answer()'));
+    const session = this.invite.answer(serializeSdp(this.answerSdp));
+    const leg = new EmbeddedCallLeg(this.id, session, this.deps.plane, local, this.answerSdp, this.deps.logger);
+    this.leg = leg;
+    for (const ev of this.early.splice(0)) leg.planeEvent(ev);
+    if (this.negotiated) this.deps.plane.start(this.id, mediaSpecOf(this.negotiated), options);
+    else if (this.ourOffer) {
       const offer = this.ourOffer;
       session.handlers.onLateAnswer = (sdp) => {
         try {
           if (!sdp) throw SdpNegotiationError.notAcceptable('No Answer In ACK', 304);
-          acceptAnswer(offer, sdp, this.localOptions ?? { address: '', port: 0 });
+          const negotiated = acceptAnswer(offer, sdp, local);
+          this.secureMedia = negotiated.srtp !== undefined;
+          this.deps.plane.start(this.id, mediaSpecOf(negotiated), options);
         } catch {
           void leg.hangup('Media Negotiation Failed');
         }
@@ -132,7 +149,9 @@ export class EmbeddedInboundCall implements InboundCall {
   }
 
   private release(): void {
-    this.endpoint?.close();
-    this.endpoint = undefined;
+    if (this.allocated) {
+      this.allocated = false;
+      void this.deps.plane.close(this.id);
+    }
   }
 }

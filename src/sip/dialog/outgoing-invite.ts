@@ -21,6 +21,11 @@ export interface OutgoingInviteOptions {
   to: string;   // name-addr
   sdp?: string;
   headers?: [string, string][];
+  /**
+   * Late offer (no `sdp`): answers the offer the 2xx carries; the answer goes in the ACK (RFC 3261 §13.2.1).
+   * Called synchronously before the ACK is sent.
+   */
+  answerOffer?: (offer: string) => string | undefined;
   /** Answers a digest challenge: returns the credentials header value, or undefined to give up. */
   credentials?: (challenges: string[], method: string, uri: string) => string | undefined;
 }
@@ -125,6 +130,13 @@ export class OutgoingInvite {
     session.localSdp = this.opts.sdp;
     this.host.register(session);
     const ack = dialog.createRequest('ACK', req.cseq?.seq);
+    // §13.2.1: when the INVITE carried no offer, the 2xx carries it and the answer MUST be in the ACK.
+    const offer = this.opts.sdp === undefined ? sdpOf(res) : undefined;
+    const answer = offer !== undefined ? this.opts.answerOffer?.(offer) : undefined;
+    if (answer) {
+      setBody(ack, 'application/sdp', answer);
+      session.localSdp = answer;
+    }
     session.setAck(ack);
     this.host.sendAck(dialog, ack);
     if (this.cancelRequested) {

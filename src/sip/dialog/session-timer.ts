@@ -33,6 +33,12 @@ export function parseSessionExpires(value: string | undefined): { interval: numb
   return out;
 }
 
+/** Min-SE (RFC 4028 §5): delta-seconds, parameters ignored. */
+function parseMinSE(value: string | undefined): number | undefined {
+  const m = value ? /^\s*([0-9]{1,10})\s*(?:;.*)?$/.exec(value) : null;
+  return m ? Number(m[1]) : undefined;
+}
+
 function supportsTimer(msg: SipRequest | SipResponse): boolean {
   return [...msg.headers.getAll('supported'), ...msg.headers.getAll('require')].some((t) => t.trim().toLowerCase() === 'timer');
 }
@@ -42,15 +48,17 @@ export function negotiateAsUas(req: SipRequest, cfg: SessionTimerConfig): UasTim
   if (!cfg.enabled) return { kind: 'none' };
   const se = parseSessionExpires(req.headers.get('session-expires'));
   const peerSupports = supportsTimer(req);
+  // §9: whatever interval we pick MUST NOT be lower than the Min-SE in the request, when present.
+  const floor = Math.max(cfg.minSE, parseMinSE(req.headers.get('min-se')) ?? 0);
   if (se) {
     if (se.interval < cfg.minSE) return { kind: 'reject', minSE: cfg.minSE };
     // §9: the UAS may lower the interval but not below Min-SE; refresher chosen by the UAC, else uac if it supports timer.
-    const interval = Math.min(se.interval, cfg.sessionExpires) < cfg.minSE ? cfg.minSE : Math.min(se.interval, cfg.sessionExpires);
+    const interval = Math.min(se.interval, Math.max(cfg.sessionExpires, floor));
     const refresher = se.refresher ?? (peerSupports ? 'uac' : 'uas');
     return { kind: 'use', plan: { interval, refresher }, peerSupports };
   }
   // §9: the UAC asked for nothing; we may still run the timer, refreshing ourselves.
-  return { kind: 'use', plan: { interval: cfg.sessionExpires, refresher: peerSupports ? 'uac' : 'uas' }, peerSupports };
+  return { kind: 'use', plan: { interval: Math.max(cfg.sessionExpires, floor), refresher: peerSupports ? 'uac' : 'uas' }, peerSupports };
 }
 
 /** §7.2 / §7.4: what a 2xx tells the UAC. No Session-Expires in the answer means no session timer. */

@@ -160,7 +160,16 @@ export class Session {
     }
     this.core.respond(tx, res);
     if (req.method === 'INVITE') this.awaitAck(tx as InviteServerTransaction, offer === undefined);
-    this.startTimer(decision.kind === 'use' ? decision.plan : undefined);
+    this.startTimer(decision.kind === 'use' ? this.inDialogRoles(decision.plan) : undefined);
+  }
+
+  /**
+   * RFC 4028 §7.4/§9: refresher=uac|uas in a request and its response names the ends of that transaction; a
+   * plan names dialog roles. They differ when the dialog's UAC is the UAS of the refresh.
+   */
+  private inDialogRoles(plan: SessionTimerPlan): SessionTimerPlan {
+    if (this.dialog.role === 'uas') return plan;
+    return { interval: plan.interval, refresher: plan.refresher === 'uac' ? 'uas' : 'uac' };
   }
 
   /** §10: refresh by UPDATE when the peer allows it (no SDP needed), else by re-INVITE with our current SDP. */
@@ -172,7 +181,8 @@ export class Session {
       if (res.status >= 200 && res.status < 300) this.startTimer(plan);
       else if (res.status === 491) this.timerHandle = this.core.timers.setTimeout(() => this.refresh(), 2000 + Math.random() * 2000);
       else if (res.status >= 300) void this.end('refresh-failed', 'Session Refresh Failed');
-    }, (r) => r.headers.set('Session-Expires', sessionExpiresHeader(plan)));
+      // RFC 4028 §7.4: in a refresh we send, refresher=uac names the sender (us), whatever our dialog role.
+    }, (r) => r.headers.set('Session-Expires', sessionExpiresHeader({ interval: plan.interval, refresher: 'uac' })));
   }
 
   /** Send a re-INVITE or UPDATE with our SDP (hold/unhold from our side, or refresh). */
@@ -182,6 +192,7 @@ export class Session {
     if (sdp) setBody(req, 'application/sdp', sdp);
     decorate?.(req);
     if (method === 'INVITE') this.outgoingReinvite = true;
+    let reported = false;
     this.core.sendInDialog(this.dialog, req, {
       onResponse: (res) => {
         if (res.status < 200) return;
@@ -192,6 +203,9 @@ export class Session {
             this.core.sendAck(this.dialog, ack);
           }
         }
+        // §13.2.2.4: every 2xx retransmission is ACKed (above), but the outcome is reported once.
+        if (reported) return;
+        reported = true;
         if (res.status === 481 || res.status === 408) void this.end('transport-failure');
         else onFinal(res);
       },

@@ -50,7 +50,10 @@ describe('loadConfig', () => {
         nonceTtlSeconds: 300,
         digestSecret: SECRET,
       },
-      media: { host: '127.0.0.1', portMin: 20000, portMax: 29999 },
+      media: {
+        host: '127.0.0.1', portMin: 20000, portMax: 29999, codecs: ['PCMU', 'PCMA', 'G722'], ptimeMs: 20, symmetricRtp: true,
+        inactivityTimeoutSeconds: 30, keepalive: 'silence', jitterMinMs: 20, jitterMaxMs: 120, rtcpIntervalMs: 5000,
+      },
       http: { host: '127.0.0.1', port: 8080 },
       dialplans: join(fixtures, 'dialplans/valid'),
       trunks: [{

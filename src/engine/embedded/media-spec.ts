@@ -1,0 +1,13 @@
+/** From what offer/answer agreed (src/sdp) to what the data plane runs (src/media plane protocol). */
+import type { NegotiatedMedia } from '../../sdp/index.js';
+import type { MediaSpec } from '../../media/plane/protocol.js';
+
+export function mediaSpecOf(n: NegotiatedMedia): MediaSpec {
+  const spec: MediaSpec = {
+    remoteAddress: n.remoteAddress, remotePort: n.remotePort, rtcpPort: n.rtcpPort, rtcpMux: n.rtcpMux,
+    payloadType: n.payloadType, codec: n.codec, ptime: n.ptime, direction: n.direction,
+  };
+  if (n.telephoneEventPt !== undefined) spec.telephoneEventPt = n.telephoneEventPt;
+  if (n.srtp) spec.srtp = { suite: n.srtp.suite, localKey: new Uint8Array(n.srtp.localKey), remoteKey: new Uint8Array(n.srtp.remoteKey) };
+  return spec;
+}

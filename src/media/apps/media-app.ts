@@ -1,0 +1,72 @@
+/**
+ * The audio application on the far side of a media session until the agent link replaces it: it receives the
+ * caller's PCM frames and may produce PCM to send. Echo (after a delay), silence, or a steady tone.
+ */
+import type { MediaApp } from '../plane/protocol.js';
+
+export interface AppSink {
+  /** The caller's audio, one frame at the PCM rate. */
+  onFrame(pcm: Int16Array): void;
+  /** Audio to send, pulled once per frame time; undefined = nothing this time. */
+  pull(samples: number): Int16Array | undefined;
+}
+
+export function createApp(app: MediaApp, rate: number): AppSink {
+  switch (app.kind) {
+    case 'echo':
+      return new EchoApp(Math.round((app.delayMs * rate) / 1000));
+    case 'tone':
+      return new ToneApp(app.frequency, app.amplitude, rate);
+    default:
+      return { onFrame: () => undefined, pull: () => undefined };
+  }
+}
+
+/** Plays back what the caller said, `delay` samples later (a ring buffer; silence until it fills). */
+class EchoApp implements AppSink {
+  private readonly ring: Int16Array;
+  private w = 0;
+  private r = 0;
+  private filled = 0;
+
+  constructor(private readonly delay: number) {
+    this.ring = new Int16Array(Math.max(1, delay) + 48000);
+  }
+
+  onFrame(pcm: Int16Array): void {
+    const n = this.ring.length;
+    for (let i = 0; i < pcm.length; i++) {
+      this.ring[this.w] = pcm[i] as number;
+      this.w = this.w + 1 === n ? 0 : this.w + 1;
+    }
+    this.filled = Math.min(n, this.filled + pcm.length);
+  }
+
+  pull(samples: number): Int16Array | undefined {
+    if (this.filled < this.delay + samples) return undefined;
+    const out = new Int16Array(samples);
+    const n = this.ring.length;
+    for (let i = 0; i < samples; i++) {
+      out[i] = this.ring[this.r] as number;
+      this.r = this.r + 1 === n ? 0 : this.r + 1;
+    }
+    this.filled -= samples;
+    return out;
+  }
+}
+
+class ToneApp implements AppSink {
+  private phase = 0;
+  constructor(private readonly freq: number, private readonly amplitude: number, private readonly rate: number) {}
+  onFrame(): void {}
+  pull(samples: number): Int16Array {
+    const out = new Int16Array(samples);
+    const step = (2 * Math.PI * this.freq) / this.rate;
+    for (let i = 0; i < samples; i++) {
+      out[i] = Math.round(this.amplitude * Math.sin(this.phase));
+      this.phase += step;
+    }
+    this.phase %= 2 * Math.PI;
+    return out;
+  }
+}

@@ -1,0 +1,213 @@
+/**
+ * One call's media on the data plane: the RTP/RTCP sockets, the receive and send paths, RTCP, symmetric-RTP
+ * latching, the inactivity timeout, and the audio application on the far side (echo/tone now, the agent link
+ * later). It ticks on the thread's FrameScheduler once per ptime.
+ *
+ * NAT (symmetric RTP, RFC 4961 spirit): with `symmetricRtp`, we send to where valid media actually comes from,
+ * latching on the first packet that passes SRTP/RTP checks, and re-latching only after the current source
+ * has been silent for `relatchAfterMs` (so a stray packet cannot hijack the stream).
+ */
+import { createSrtpContexts, type SrtpContexts } from './srtp/index.js';
+import { createCodec } from './codec/codec.js';
+import type { Timers } from '../shared/timers.js';
+import type { FrameScheduler, Tickable } from './frame-scheduler.js';
+import { createApp, type AppSink } from './apps/media-app.js';
+import { WavWriter } from './apps/wav-writer.js';
+import type { MediaOptions, MediaSpec, MediaStats, PlaneEvent } from './plane/protocol.js';
+import { ReceivePath } from './receive-path.js';
+import { SendPath } from './send-path.js';
+import { RtcpAgent } from './rtcp-agent.js';
+import { isRtcpPacket } from './rtp/rtp-packet.js';
+import type { RtpSockets } from './rtp-sockets.js';
+import { join } from 'node:path';
+
+export interface MediaSessionInit {
+  id: string;
+  port: number;
+  sockets: RtpSockets;
+  timers: Timers;
+  scheduler: FrameScheduler;
+  emit(ev: PlaneEvent): void;
+  onClosed(): void;
+}
+
+/** RTP clock rate per codec (RFC 3551: G.722 uses 8000 although it samples at 16 kHz). */
+const CLOCK_RATE = { PCMU: 8000, PCMA: 8000, G722: 8000 } as const;
+const RELATCH_AFTER_MS = 500;
+
+interface Running {
+  media: MediaSpec;
+  options: MediaOptions;
+  recv: ReceivePath;
+  send: SendPath;
+  rtcp: RtcpAgent;
+  app: AppSink;
+  srtp?: SrtpContexts;
+  recIn?: WavWriter;
+  recOut?: WavWriter;
+  frameSamples: number;
+  startedAt: number;
+}
+
+export class MediaSession implements Tickable {
+  private run?: Running;
+  private closed = false;
+  private timedOut = false;
+  private rtpFrom?: { address: string; port: number; lastAt: number };
+  private rtcpFrom?: { address: string; port: number };
+
+  constructor(private readonly s: MediaSessionInit) {
+    s.sockets.rtp.on('message', (data, rinfo) => this.onRtp(data, rinfo.address, rinfo.port));
+    s.sockets.rtcp.on('message', (data, rinfo) => this.onRtcp(data, rinfo.address, rinfo.port));
+  }
+
+  static emptyStats(): MediaStats {
+    return { packetsReceived: 0, packetsSent: 0, packetsLost: 0, jitterMs: 0, srtpFailures: 0, concealedFrames: 0, lateFrames: 0, framesDelivered: 0 };
+  }
+
+  start(media: MediaSpec, options: MediaOptions): void {
+    if (this.closed) return;
+    const now = this.s.timers.now();
+    const srtp = media.srtp ? createSrtpContexts({ suite: media.srtp.suite, localKey: Buffer.from(media.srtp.localKey), remoteKey: Buffer.from(media.srtp.remoteKey) }) : undefined;
+    const clockRate = CLOCK_RATE[media.codec];
+    const frameSamples = Math.round((options.pcmRate * media.ptime) / 1000);
+    const app = createApp(options.app, options.pcmRate);
+    const run: Running = {
+      media, options, app, srtp, frameSamples, startedAt: now,
+      recv: new ReceivePath({
+        codec: createCodec(media.codec), payloadType: media.payloadType, telephoneEventPt: media.telephoneEventPt,
+        clockRate, ptimeMs: media.ptime, pcmRate: options.pcmRate, srtp,
+        minWaitMs: options.jitterMinMs, maxWaitMs: options.jitterMaxMs,
+        onFrame: (pcm) => {
+          run.recIn?.write(pcm);
+          run.app.onFrame(pcm);
+        },
+        onDtmf: (ev) => this.s.emit({ ev: 'dtmf', id: this.s.id, digit: ev.digit, durationMs: ev.durationMs }),
+      }),
+      send: new SendPath({
+        codec: createCodec(media.codec), payloadType: media.payloadType, telephoneEventPt: media.telephoneEventPt,
+        ptimeMs: media.ptime, clockRate, pcmRate: options.pcmRate, keepalive: options.keepalive, srtp, maxQueueMs: 60_000,
+      }),
+    } as Running;
+    run.rtcp = new RtcpAgent(run.send, run.recv, clockRate, options.rtcpIntervalMs, srtp, now);
+    if (options.recordDir) {
+      run.recIn = new WavWriter(join(options.recordDir, `${this.s.id}-in.wav`), options.pcmRate);
+      run.recOut = new WavWriter(join(options.recordDir, `${this.s.id}-out.wav`), options.pcmRate);
+    }
+    this.run = run;
+    this.s.scheduler.add(this, media.ptime, now);
+  }
+
+  /** A re-INVITE changed the stream (hold/unhold, a new remote address): keep codec state, follow the new spec. */
+  update(media: MediaSpec): void {
+    const run = this.run;
+    if (!run) return;
+    if (media.remoteAddress !== run.media.remoteAddress || media.remotePort !== run.media.remotePort) this.rtpFrom = undefined;
+    run.media = { ...run.media, remoteAddress: media.remoteAddress, remotePort: media.remotePort, rtcpPort: media.rtcpPort, direction: media.direction };
+  }
+
+  sendDtmf(digit: string, durationMs: number): void {
+    this.run?.send.queueDtmf(digit, durationMs);
+  }
+
+  /** Audio from the application side (the agent), at the PCM rate. */
+  play(pcm: Int16Array): void {
+    this.run?.send.pacer.enqueue(pcm);
+  }
+
+  private receiving(): boolean {
+    const d = this.run?.media.direction;
+    return d === 'sendrecv' || d === 'recvonly';
+  }
+
+  private sending(): boolean {
+    const d = this.run?.media.direction;
+    return d === 'sendrecv' || d === 'sendonly';
+  }
+
+  private rtpTarget(): { address: string; port: number } | undefined {
+    const run = this.run;
+    if (!run) return undefined;
+    if (run.options.symmetricRtp && this.rtpFrom) return this.rtpFrom;
+    if (run.media.remotePort === 0 || run.media.remoteAddress === '0.0.0.0' || run.media.remoteAddress === '::') return undefined;
+    return { address: run.media.remoteAddress, port: run.media.remotePort };
+  }
+
+  private rtcpTarget(): { address: string; port: number } | undefined {
+    const run = this.run;
+    if (!run) return undefined;
+    if (run.media.rtcpMux) return this.rtpTarget();
+    if (run.options.symmetricRtp && this.rtcpFrom) return this.rtcpFrom;
+    const rtp = this.rtpTarget();
+    return rtp ? { address: rtp.address, port: run.media.rtcpPort || rtp.port + 1 } : undefined;
+  }
+
+  private onRtp(data: Buffer, address: string, port: number): void {
+    const run = this.run;
+    if (!run || this.closed) return;
+    const now = this.s.timers.now();
+    if (run.media.rtcpMux && isRtcpPacket(data)) return this.onRtcp(data, address, port);
+    const from = this.rtpFrom;
+    const sameSource = from !== undefined && from.address === address && from.port === port;
+    if (from && !sameSource && now - from.lastAt < RELATCH_AFTER_MS) return; // not our latched source
+    if (!run.recv.packet(data, now)) return;
+    if (sameSource) from.lastAt = now;
+    else this.rtpFrom = { address, port, lastAt: now };
+  }
+
+  private onRtcp(data: Buffer, address: string, port: number): void {
+    const run = this.run;
+    if (!run || this.closed) return;
+    this.rtcpFrom = { address, port };
+    run.rtcp.packet(data, this.s.timers.now());
+  }
+
+  tick(nowMs: number): void {
+    const run = this.run;
+    if (!run || this.closed) return;
+    run.recv.tick(nowMs);
+    if (this.sending()) {
+      const pulled = run.app.pull(run.frameSamples);
+      if (pulled) run.send.pacer.enqueue(pulled);
+    }
+    const before = run.send.packetsSent;
+    run.send.tick(this.s.sockets.rtp, this.rtpTarget(), this.sending(), nowMs);
+    if (run.recOut && run.send.packetsSent > before) run.recOut.write(run.send.lastFrame ?? new Int16Array(run.frameSamples));
+    run.rtcp.tick(this.s.sockets.rtcp, this.rtcpTarget(), nowMs);
+    this.checkInactivity(run, nowMs);
+  }
+
+  /** RTP inactivity: end the call when nothing arrives while we expect to receive (hold does not count). */
+  private checkInactivity(run: Running, nowMs: number): void {
+    const limit = run.options.inactivityTimeoutMs;
+    if (limit <= 0 || this.timedOut || !this.receiving()) return;
+    const last = Math.max(run.recv.lastPacketAt, run.startedAt);
+    if (nowMs - last > limit) {
+      this.timedOut = true;
+      this.s.emit({ ev: 'ended', id: this.s.id, reason: 'media-timeout' });
+    }
+  }
+
+  close(): MediaStats {
+    const run = this.run;
+    if (!this.closed) {
+      this.closed = true;
+      this.s.scheduler.remove(this);
+      if (run) run.rtcp.bye(this.s.sockets.rtcp, this.rtcpTarget(), this.s.timers.now());
+      run?.recIn?.close();
+      run?.recOut?.close();
+      this.s.sockets.rtp.close();
+      this.s.sockets.rtcp.close();
+      this.s.onClosed();
+    }
+    if (!run) return MediaSession.emptyStats();
+    const c = run.recv.buffer.counters;
+    const stats: MediaStats = {
+      packetsReceived: run.recv.stats.received, packetsSent: run.send.packetsSent, packetsLost: Math.max(0, run.recv.stats.cumulativeLost),
+      jitterMs: run.recv.stats.jitterMs, srtpFailures: run.recv.srtpFailures, concealedFrames: c.concealed, lateFrames: c.late,
+      framesDelivered: run.recv.framesDelivered,
+    };
+    if (run.rtcp.rttMs !== undefined) stats.rttMs = run.rtcp.rttMs;
+    return stats;
+  }
+}

@@ -1,0 +1,114 @@
+/**
+ * The send-side queue: agent audio arrives in chunks of any size; RTP must leave as exact ptime frames,
+ * one per tick, never in bursts. Marks sit between samples and are "played" only once every sample before
+ * them has been handed out as a frame (and so left as RTP in the same tick). flush() (barge-in) drops all
+ * queued audio at once and reports the marks it cleared. Pure logic: the caller owns the clock.
+ */
+export interface PacerOptions {
+  /** Samples per frame at the codec's PCM rate (e.g. 160 for 20 ms at 8 kHz). */
+  frameSamples: number;
+  /** Most audio the queue holds, in frames; older audio is dropped first when exceeded (a slow agent burst). */
+  maxQueueFrames: number;
+}
+
+export interface PacerTick {
+  /** The frame to send, or undefined when nothing is queued (the caller decides: silence or nothing). */
+  frame: Int16Array | undefined;
+  /** Marks whose preceding audio is now all out, in order. */
+  played: string[];
+}
+
+interface PendingMark {
+  id: string;
+  /** Absolute sample position (in the stream of enqueued samples) the mark follows. */
+  at: number;
+}
+
+export class Pacer {
+  private buf: Int16Array;
+  private head = 0; // absolute position of the first queued sample
+  private tail = 0; // absolute position after the last queued sample
+  private marks: PendingMark[] = [];
+  private readonly frame: Int16Array;
+  /** Samples dropped because the queue overflowed (metrics). */
+  overflowSamples = 0;
+
+  constructor(private readonly opts: PacerOptions) {
+    this.buf = new Int16Array(opts.frameSamples * 8);
+    this.frame = new Int16Array(opts.frameSamples);
+  }
+
+  get queuedSamples(): number {
+    return this.tail - this.head;
+  }
+
+  get pendingMarks(): number {
+    return this.marks.length;
+  }
+
+  enqueue(input: Int16Array): void {
+    const cap = this.opts.maxQueueFrames * this.opts.frameSamples;
+    let pcm = input;
+    const excess = this.queuedSamples + pcm.length - cap;
+    if (excess > 0) {
+      const fromQueue = Math.min(this.queuedSamples, excess);
+      this.head += fromQueue;
+      if (excess > fromQueue) pcm = pcm.subarray(excess - fromQueue);
+      this.overflowSamples += excess;
+    }
+    this.ensureCapacity(this.queuedSamples + pcm.length);
+    const n = this.buf.length;
+    let w = this.tail % n;
+    for (let i = 0; i < pcm.length; i++) {
+      this.buf[w] = pcm[i] as number;
+      w = w + 1 === n ? 0 : w + 1;
+    }
+    this.tail += pcm.length;
+  }
+
+  mark(id: string): void {
+    this.marks.push({ id, at: this.tail });
+  }
+
+  /** Barge-in: drop every queued sample; the pending marks are returned as cleared. */
+  flush(): string[] {
+    this.head = this.tail;
+    const cleared = this.marks.map((m) => m.id);
+    this.marks = [];
+    return cleared;
+  }
+
+  /**
+   * One ptime: the next frame and the marks it completes. A trailing partial frame is padded with silence
+   * rather than held back, so the end of an utterance is never stuck in the queue.
+   */
+  next(): PacerTick {
+    const played: string[] = [];
+    const queued = this.queuedSamples;
+    if (queued === 0) {
+      while (this.marks.length && (this.marks[0] as PendingMark).at <= this.head) played.push((this.marks.shift() as PendingMark).id);
+      return { frame: undefined, played };
+    }
+    const take = Math.min(queued, this.opts.frameSamples);
+    const n = this.buf.length;
+    let r = this.head % n;
+    for (let i = 0; i < take; i++) {
+      this.frame[i] = this.buf[r] as number;
+      r = r + 1 === n ? 0 : r + 1;
+    }
+    this.frame.fill(0, take);
+    this.head += take;
+    while (this.marks.length && (this.marks[0] as PendingMark).at <= this.head) played.push((this.marks.shift() as PendingMark).id);
+    return { frame: this.frame, played };
+  }
+
+  private ensureCapacity(samples: number): void {
+    if (samples <= this.buf.length) return;
+    let size = this.buf.length;
+    while (size < samples) size *= 2;
+    const grown = new Int16Array(size);
+    const n = this.buf.length;
+    for (let p = this.head, i = 0; p < this.tail; p++, i++) grown[p % size] = this.buf[p % n] as number;
+    this.buf = grown;
+  }
+}

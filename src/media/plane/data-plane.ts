@@ -1,0 +1,144 @@
+/**
+ * The control plane's handle on the data plane: N worker threads (one per core by default), each with its
+ * own slice of the RTP port range, or one in-process host when `workers` is 0 (tests, tiny installs). Calls
+ * are placed on the least-loaded worker; all of a call's media stays on it.
+ */
+import { Worker } from 'node:worker_threads';
+import { SwitchboardError } from '../../shared/errors.js';
+import { realTimers } from '../../shared/timers.js';
+import { MediaHost } from './media-host.js';
+import type { MediaOptions, MediaSpec, MediaStats, PlaneCommand, PlaneEvent } from './protocol.js';
+
+export interface DataPlaneOptions {
+  host: string;
+  portMin: number;
+  portMax: number;
+  workers: number;
+}
+
+type Listener = (ev: PlaneEvent) => void;
+
+interface Lane {
+  send(cmd: PlaneCommand): void;
+  load: number;
+  close(): Promise<void>;
+}
+
+export class DataPlane {
+  private readonly lanes: Lane[] = [];
+  private readonly laneOf = new Map<string, Lane>();
+  private readonly listeners = new Map<string, Listener>();
+  private readonly pending = new Map<string, { resolve: (v: PlaneEvent) => void }>();
+
+  constructor(private readonly opts: DataPlaneOptions) {
+    const n = Math.max(0, opts.workers);
+    const ranges = splitRange(opts.portMin, opts.portMax, Math.max(1, n));
+    if (n === 0) {
+      const r = ranges[0] as [number, number];
+      const host = new MediaHost({ host: opts.host, portMin: r[0], portMax: r[1], timers: realTimers, emit: (ev) => this.dispatch(ev) });
+      this.lanes.push({ send: (cmd) => void host.handle(cmd), load: 0, close: async () => { await host.handle({ op: 'shutdown' }); } });
+      return;
+    }
+    for (const [min, max] of ranges) {
+      const worker = new Worker(new URL('./worker-bootstrap.mjs', import.meta.url), { workerData: { host: opts.host, portMin: min, portMax: max } });
+      worker.on('message', (ev: PlaneEvent | { ev: 'shutdown-done' }) => {
+        if (ev.ev !== 'shutdown-done') this.dispatch(ev);
+      });
+      worker.on('error', (e) => process.emitWarning(`media worker failed: ${e.message}`));
+      worker.unref();
+      this.lanes.push({
+        send: (cmd) => worker.postMessage(cmd),
+        load: 0,
+        close: () => new Promise<void>((resolve) => {
+          const done = (): void => void worker.terminate().then(() => resolve());
+          const t = setTimeout(done, 2000);
+          worker.once('message', (m: { ev: string }) => {
+            if (m.ev === 'shutdown-done') {
+              clearTimeout(t);
+              done();
+            }
+          });
+          worker.postMessage({ op: 'shutdown' } satisfies PlaneCommand);
+        }),
+      });
+    }
+  }
+
+  get sessions(): number {
+    return this.laneOf.size;
+  }
+
+  private dispatch(ev: PlaneEvent): void {
+    const key = `${ev.id}|${ev.ev === 'allocated' || ev.ev === 'failed' ? 'alloc' : ev.ev === 'closed' ? 'close' : ''}`;
+    const p = this.pending.get(key);
+    if (p) {
+      this.pending.delete(key);
+      p.resolve(ev);
+    }
+    if (ev.ev === 'failed' && !p) this.listeners.get(ev.id)?.(ev);
+    if (ev.ev === 'dtmf' || ev.ev === 'ended') this.listeners.get(ev.id)?.(ev);
+  }
+
+  private request(id: string, kind: 'alloc' | 'close', cmd: PlaneCommand, lane: Lane): Promise<PlaneEvent> {
+    return new Promise((resolve) => {
+      this.pending.set(`${id}|${kind}`, { resolve });
+      lane.send(cmd);
+    });
+  }
+
+  /** Bind an RTP/RTCP port pair for the call on the least-loaded worker; resolves with the RTP port. */
+  async allocate(id: string, listener: Listener): Promise<number> {
+    const lane = this.lanes.reduce((a, b) => (b.load < a.load ? b : a));
+    lane.load++;
+    this.laneOf.set(id, lane);
+    this.listeners.set(id, listener);
+    const ev = await this.request(id, 'alloc', { op: 'allocate', id }, lane);
+    if (ev.ev === 'allocated') return ev.port;
+    this.forget(id);
+    throw new SwitchboardError('MEDIA_PORTS_EXHAUSTED', ev.ev === 'failed' ? ev.message : undefined);
+  }
+
+  start(id: string, media: MediaSpec, options: MediaOptions): void {
+    this.laneOf.get(id)?.send({ op: 'start', id, media, options });
+  }
+
+  update(id: string, media: MediaSpec): void {
+    this.laneOf.get(id)?.send({ op: 'update', id, media });
+  }
+
+  sendDtmf(id: string, digit: string, durationMs: number): void {
+    this.laneOf.get(id)?.send({ op: 'sendDtmf', id, digit, durationMs });
+  }
+
+  /** Close the session (sockets, port) and get its final stats. Safe to call twice. */
+  async close(id: string): Promise<MediaStats | undefined> {
+    const lane = this.laneOf.get(id);
+    if (!lane) return undefined;
+    const ev = await this.request(id, 'close', { op: 'close', id }, lane);
+    this.forget(id);
+    return ev.ev === 'closed' ? ev.stats : undefined;
+  }
+
+  private forget(id: string): void {
+    const lane = this.laneOf.get(id);
+    if (lane) lane.load--;
+    this.laneOf.delete(id);
+    this.listeners.delete(id);
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all(this.lanes.map((l) => l.close()));
+  }
+}
+
+/** Split [min, max] into n ranges that each start on an even port and hold whole RTP/RTCP pairs. */
+export function splitRange(min: number, max: number, n: number): [number, number][] {
+  const first = min % 2 === 0 ? min : min + 1;
+  const pairs = Math.floor((max - first + 1) / 2);
+  const per = Math.floor(pairs / n);
+  return Array.from({ length: n }, (_, i) => {
+    const lo = first + i * per * 2;
+    const hi = i === n - 1 ? first + pairs * 2 - 1 : lo + per * 2 - 1;
+    return [lo, hi] as [number, number];
+  });
+}

@@ -1,0 +1,101 @@
+/**
+ * The send side of a media session: PCM from the application (agent) → Pacer (exact frames, marks, flush)
+ * → resample to the codec rate → encode → RTP header → SRTP → socket, one frame per ptime from the frame
+ * clock. RFC 4733 events take the place of audio while they play (RFC 4733 §2.5).
+ */
+import type { Socket } from 'node:dgram';
+import { randomInt } from 'node:crypto';
+import { Pacer } from './pacer.js';
+import { Resampler } from './codec/resampler.js';
+import type { AudioCodec } from './codec/codec.js';
+import { writeRtpHeader, RTP_FIXED_HEADER_LENGTH } from './rtp/rtp-packet.js';
+import { dtmfPackets, type DtmfPacket } from './dtmf/rfc4733.js';
+import type { SrtpContexts } from './srtp/index.js';
+
+export interface SendPathOptions {
+  codec: AudioCodec;
+  payloadType: number;
+  telephoneEventPt?: number;
+  ptimeMs: number;
+  /** RTP clock rate of the payload type (8000 for G.711 and G.722, RFC 3551 §4.5.2). */
+  clockRate: number;
+  pcmRate: number;
+  keepalive: 'silence' | 'none';
+  srtp?: SrtpContexts;
+  maxQueueMs: number;
+}
+
+export class SendPath {
+  readonly ssrc = randomInt(1, 0xffffffff);
+  readonly pacer: Pacer;
+  private seq = randomInt(0, 0x10000);
+  private ts = randomInt(0, 0xffffffff);
+  private readonly resampler?: Resampler;
+  private readonly silence: Int16Array;
+  private readonly tsStep: number;
+  private readonly header = Buffer.alloc(RTP_FIXED_HEADER_LENGTH);
+  private talking = false;
+  private dtmf: DtmfPacket[] = [];
+  packetsSent = 0;
+  octetsSent = 0;
+  lastSentAtMs = 0;
+  lastSentTs = 0;
+  /** Marks whose audio left as RTP during the last tick. */
+  playedMarks: string[] = [];
+  /** The PCM (application rate) of the last audio frame sent, for recording. */
+  lastFrame?: Int16Array;
+
+  constructor(private readonly o: SendPathOptions) {
+    const frameSamples = Math.round((o.pcmRate * o.ptimeMs) / 1000);
+    this.pacer = new Pacer({ frameSamples, maxQueueFrames: Math.max(1, Math.round(o.maxQueueMs / o.ptimeMs)) });
+    if (o.pcmRate !== o.codec.sampleRate) this.resampler = new Resampler(o.pcmRate, o.codec.sampleRate);
+    this.silence = new Int16Array(frameSamples);
+    this.tsStep = Math.round((o.clockRate * o.ptimeMs) / 1000);
+  }
+
+  /** Queue an RFC 4733 key press; it replaces audio while it plays. */
+  queueDtmf(digit: string, durationMs: number): void {
+    if (this.o.telephoneEventPt === undefined) return;
+    const startTs = this.ts;
+    this.dtmf.push(...dtmfPackets({ digit, durationMs, startTs, clockRate: this.o.clockRate, ptimeMs: this.o.ptimeMs }));
+  }
+
+  /** One ptime: send the next frame (or event packet) to `to`, or advance the clock in silence. */
+  tick(socket: Socket, to: { address: string; port: number } | undefined, canSend: boolean, nowMs: number): void {
+    const { played, frame } = this.pacer.next();
+    this.playedMarks = played;
+    if (this.dtmf.length > 0) {
+      // The event's packets carry its start timestamp; the audio clock keeps running underneath (§2.5.1.2).
+      const p = this.dtmf.shift() as DtmfPacket;
+      if (canSend && to) this.sendPacket(socket, to, this.o.telephoneEventPt as number, p.ts, p.marker, p.payload, nowMs);
+      this.ts = (this.ts + this.tsStep) >>> 0;
+      this.talking = false;
+      return;
+    }
+    const pcm = frame ?? (this.o.keepalive === 'silence' ? this.silence : undefined);
+    if (!pcm || !canSend || !to) {
+      this.ts = (this.ts + this.tsStep) >>> 0;
+      this.talking = false;
+      return;
+    }
+    this.lastFrame = pcm;
+    const codecPcm = this.resampler ? this.resampler.process(pcm) : pcm;
+    const payload = this.o.codec.encode(codecPcm);
+    // RFC 3551 §4.1: marker on the first packet of a talkspurt (after a gap in sending).
+    this.sendPacket(socket, to, this.o.payloadType, this.ts, !this.talking, payload, nowMs);
+    this.talking = true;
+    this.ts = (this.ts + this.tsStep) >>> 0;
+  }
+
+  private sendPacket(socket: Socket, to: { address: string; port: number }, pt: number, ts: number, marker: boolean, payload: Uint8Array, nowMs: number): void {
+    writeRtpHeader(this.header, 0, { pt, seq: this.seq, ts, ssrc: this.ssrc, marker });
+    this.seq = (this.seq + 1) & 0xffff;
+    let packet: Buffer = Buffer.concat([this.header, payload], RTP_FIXED_HEADER_LENGTH + payload.length);
+    if (this.o.srtp) packet = this.o.srtp.protectRtp(packet);
+    socket.send(packet, to.port, to.address);
+    this.packetsSent++;
+    this.octetsSent += payload.length;
+    this.lastSentAtMs = nowMs;
+    this.lastSentTs = ts;
+  }
+}
