@@ -58,6 +58,14 @@ export async function startSwitchboard(opts: StartOptions): Promise<Switchboard>
     host: config.http.host, port: config.http.port, registry: metrics.registry, logger,
     health: () => ({ status: calls.isDraining ? 'draining' : 'ok', calls: calls.activeCalls, engine: engine.name, ...engine.stats() }),
   });
+  if (engine instanceof EmbeddedEngine) {
+    const plane = engine.plane;
+    // Data-plane latency histograms (arrival→frame, pacing); ?reset=1 starts a new measurement window.
+    http.app.get('/debug/media', async (req) => {
+      const reset = (req.query as Record<string, string | undefined>).reset === '1';
+      return { threads: await plane.probe(reset) };
+    });
+  }
   const httpAddress = await http.start();
   logger.info({ engine: engine.name, listen: config.sip.listen, http: httpAddress, routes: dialplans.routes.length }, 'switchboard started');
 

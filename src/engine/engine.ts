@@ -78,6 +78,22 @@ export interface CallLeg {
   onDtmf(cb: (digit: string, durationMs: number) => void): void;
 }
 
+/** An outbound call (operator bridge, REST-started calls). */
+export interface OriginateRequest {
+  /** SIP URI to call, e.g. sip:200@pbx.example;transport=tls */
+  target: string;
+  /** From as a name-addr or URI; a tag is added. */
+  from: string;
+  /** SRTP policy for our offer: off (RTP/AVP), optional (RTP/AVP with crypto lines), required (RTP/SAVP). */
+  srtp: 'off' | 'optional' | 'required';
+  /** SRTP suites to offer, in preference order (default: all supported). */
+  cryptoSuites?: string[];
+  media: MediaRequest;
+  headers?: [string, string][];
+  /** Digest credentials for a 401/407 from the far end. */
+  credentials?: { username: string; password: string };
+}
+
 export interface EngineStats {
   activeCalls: number;
   pendingCalls: number;
@@ -91,6 +107,8 @@ export interface Engine {
   /** End live calls and close listeners. */
   stop(): Promise<void>;
   onInboundCall(handler: (call: InboundCall) => void): void;
+  /** Place a call; resolves with the answered leg, rejects with a RejectionError carrying the final status. */
+  originate(req: OriginateRequest): Promise<CallLeg>;
   stats(): EngineStats;
 }
 

@@ -20,6 +20,7 @@ import { RtcpAgent } from './rtcp-agent.js';
 import { isRtcpPacket } from './rtp/rtp-packet.js';
 import type { RtpSockets } from './rtp-sockets.js';
 import { join } from 'node:path';
+import type { MediaProbe } from './media-probe.js';
 
 export interface MediaSessionInit {
   id: string;
@@ -27,6 +28,7 @@ export interface MediaSessionInit {
   sockets: RtpSockets;
   timers: Timers;
   scheduler: FrameScheduler;
+  probe?: MediaProbe;
   emit(ev: PlaneEvent): void;
   onClosed(): void;
 }
@@ -89,6 +91,10 @@ export class MediaSession implements Tickable {
         ptimeMs: media.ptime, clockRate, pcmRate: options.pcmRate, keepalive: options.keepalive, srtp, maxQueueMs: 60_000,
       }),
     } as Running;
+    if (this.s.probe) {
+      run.recv.probe = this.s.probe.arrivalToFrame;
+      run.send.probe = this.s.probe.pacingJitter;
+    }
     run.rtcp = new RtcpAgent(run.send, run.recv, clockRate, options.rtcpIntervalMs, srtp, now);
     if (options.recordDir) {
       run.recIn = new WavWriter(join(options.recordDir, `${this.s.id}-in.wav`), options.pcmRate);

@@ -10,6 +10,7 @@ import { ReorderBuffer, type ReorderOutput } from './reorder-buffer.js';
 import { createRtpHeaderView, readRtpHeader } from './rtp/rtp-packet.js';
 import { RtpReceiveStats, RtpSeqResult } from './rtp/rtp-receive-stats.js';
 import { isSrtpFailure, type SrtpContexts } from './srtp/index.js';
+import type { LatencyHistogram } from './media-probe.js';
 
 const EMPTY = new Uint8Array(0);
 
@@ -36,6 +37,8 @@ export class ReceivePath {
   private readonly out: ReorderOutput[] = [];
   private last?: Int16Array;
   private concealRun = 0;
+  /** Set by the session: where arrival→frame times go. */
+  probe?: LatencyHistogram;
   srtpFailures = 0;
   invalid = 0;
   framesDelivered = 0;
@@ -87,7 +90,9 @@ export class ReceivePath {
     }
     this.buffer.setJitter(this.stats.jitterMs);
     this.buffer.push(h.seq, rtp.subarray(h.payloadOffset, h.payloadOffset + h.payloadLength), nowMs);
+    const delivered = this.framesDelivered;
     this.drain(nowMs);
+    if (this.probe && this.framesDelivered > delivered) this.probe.recordMs(performance.now() - nowMs);
     return true;
   }
 

@@ -11,6 +11,7 @@ import type { AudioCodec } from './codec/codec.js';
 import { writeRtpHeader, RTP_FIXED_HEADER_LENGTH } from './rtp/rtp-packet.js';
 import { dtmfPackets, type DtmfPacket } from './dtmf/rfc4733.js';
 import type { SrtpContexts } from './srtp/index.js';
+import type { LatencyHistogram } from './media-probe.js';
 
 export interface SendPathOptions {
   codec: AudioCodec;
@@ -42,6 +43,9 @@ export class SendPath {
   lastSentTs = 0;
   /** Marks whose audio left as RTP during the last tick. */
   playedMarks: string[] = [];
+  /** Set by the session: where deviations from the ideal ptime spacing go. */
+  probe?: LatencyHistogram;
+  private lastWallMs = -1;
   /** The PCM (application rate) of the last audio frame sent, for recording. */
   lastFrame?: Int16Array;
 
@@ -93,6 +97,11 @@ export class SendPath {
     let packet: Buffer = Buffer.concat([this.header, payload], RTP_FIXED_HEADER_LENGTH + payload.length);
     if (this.o.srtp) packet = this.o.srtp.protectRtp(packet);
     socket.send(packet, to.port, to.address);
+    if (this.probe) {
+      const wall = performance.now();
+      if (this.lastWallMs >= 0) this.probe.recordMs(Math.abs(wall - this.lastWallMs - this.o.ptimeMs));
+      this.lastWallMs = wall;
+    }
     this.packetsSent++;
     this.octetsSent += payload.length;
     this.lastSentAtMs = nowMs;

@@ -21,6 +21,8 @@ export interface TestSwitchboardOptions {
   extra?: string;
   /** Dialplan file content. */
   dialplan?: string;
+  /** Extra keys for the `media:` map, as YAML flow entries (e.g. "recordDir: /tmp/x, workers: 1"). */
+  media?: string;
   env?: Record<string, string>;
 }
 
@@ -58,7 +60,7 @@ sip:
   publicAddress: 127.0.0.1
   tls: { cert: ${join(CERTS, 'server.crt')}, key: ${join(CERTS, 'server.key')}, ca: ${join(CERTS, 'ca.crt')} }
   unknownSources: drop
-media: { host: 127.0.0.1, portMin: ${mediaMin}, portMax: ${mediaMin + 3999} }
+media: { host: 127.0.0.1, portMin: ${mediaMin}, portMax: ${mediaMin + 3999}${o.media ? `, ${o.media}` : ''} }
 http: { host: 127.0.0.1, port: ${o.httpPort} }
 log: { level: ${process.env.SB_TEST_LOG ?? 'silent'} }
 dialplans: dialplans/

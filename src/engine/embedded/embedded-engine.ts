@@ -19,7 +19,8 @@ import type { SessionTimerConfig } from '../../sip/dialog/session-timer.js';
 import { TrunkGate } from '../../sip/trunk/trunk-gate.js';
 import type { TrunkGateConfig } from '../../sip/trunk/trunk-config.js';
 import type { SipRequest } from '../../sip/message/sip-message.js';
-import type { Engine, EngineStats, InboundCall } from '../engine.js';
+import type { CallLeg, Engine, EngineStats, InboundCall, OriginateRequest } from '../engine.js';
+import { originate } from './outbound-call.js';
 import { EmbeddedInboundCall } from './inbound-call.js';
 import type { EmbeddedCallLeg } from './call-leg.js';
 
@@ -117,6 +118,18 @@ export class EmbeddedEngine implements Engine {
 
   onInboundCall(handler: (call: InboundCall) => void): void {
     this.handler = handler;
+  }
+
+  originate(req: OriginateRequest): Promise<CallLeg> {
+    const o = this.opts;
+    return originate(req, {
+      ua: this.ua, plane: this.plane, publicAddress: o.publicAddress, codecs: o.media.codecs, ptimeMs: o.media.ptimeMs,
+      media: o.media.session, logger: o.logger,
+      onLeg: (leg) => {
+        this.legs.add(leg);
+        leg.onEnded(() => this.legs.delete(leg));
+      },
+    });
   }
 
   drain(): void {

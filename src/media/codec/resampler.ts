@@ -3,47 +3,24 @@
  * reduced ratio L/M has L <= MAX_INTERPOLATION work).
  *
  * Polyphase windowed-sinc: conceptually upsample by L (zero stuffing), low-pass at the lower of the two
- * Nyquist frequencies, keep every M-th sample. Only the non-zero products are computed: output n uses phase
- * p = nM mod L of the prototype filter and the input samples ending at floor(nM / L). The prototype is a
- * Kaiser-windowed sinc; its polyphase table is built once per (ratio, options) and shared by every instance.
+ * Nyquist frequencies, keep every M-th sample. Only the non-zero products are computed: output n uses branch
+ * p = nM mod L of the prototype filter and the input samples ending at floor(nM / L). The filter design and
+ * its sparse forms are in resampler-design.ts; tables are built once per ratio and shared by all instances.
  *
  * The filter is causal: the resampler keeps the last (taps-per-phase - 1) input samples, so feeding a signal
  * in 20 ms frames gives exactly the samples of feeding it in one go (no clicks at frame boundaries), and
  * every 20 ms in gives exactly 20 ms out (160 → 320, 320 → 480, ...). The price is a fixed group delay of
- * half the filter length (2 ms with the defaults).
+ * half the filter length (2 ms with the defaults). Equal rates pass samples through untouched.
  */
 import { SwitchboardError } from '../../shared/errors.js';
+import { RESAMPLER_DEFAULTS, polyphaseTable, type PolyphaseTable, type ResamplerOptions } from './resampler-design.js';
 
-export interface ResamplerOptions {
-  /**
-   * Filter length, counted in samples of the lower of the two rates (so the same value gives the same
-   * transition band, in Hz, for every ratio). Longer is sharper and slower: CPU grows linearly.
-   */
-  taps?: number;
-  /** Stop-band attenuation the Kaiser window is designed for, in dB. */
-  stopbandDb?: number;
-  /** Pass-band edge as a fraction of the lower rate's Nyquist frequency (0.85 at 8 kHz = 3400 Hz). */
-  passband?: number;
+export { MAX_INTERPOLATION, RESAMPLER_DEFAULTS, polyphaseTable, type PolyphaseTable, type ResamplerOptions } from './resampler-design.js';
+
+function toSample(acc: number): number {
+  const s = Math.round(acc);
+  return s > 32767 ? 32767 : s < -32768 ? -32768 : s;
 }
-
-/**
- * Defaults: 32 taps at the lower rate (4 ms), 70 dB. At 8 kHz: flat (< 0.01 dB) to 3.4 kHz, -6 dB near
- * 3.95 kHz, >= 70 dB down from 4.5 kHz. At 16 kHz (16k <-> 24k): flat to 6.8 kHz, >= 70 dB down from 9 kHz.
- * 48 taps narrows the transition to 3.4-4.2 kHz for about 1.5x the CPU.
- */
-export const RESAMPLER_DEFAULTS: Required<ResamplerOptions> = { taps: 32, stopbandDb: 70, passband: 0.85 };
-
-/** Largest interpolation factor L accepted (keeps the polyphase table small). */
-export const MAX_INTERPOLATION = 64;
-
-interface PolyphaseTable {
-  up: number; // L
-  down: number; // M
-  perPhase: number; // taps per phase (input samples per output)
-  coeffs: Float64Array; // [phase * perPhase + t], ordered oldest → newest input sample
-}
-
-const tables = new Map<string, PolyphaseTable>();
 
 export class Resampler {
   readonly fromRate: number;
@@ -53,6 +30,7 @@ export class Resampler {
   private work: Float64Array; // history followed by the current input
   private inPos = 0; // input index (relative to the current call's input) of the next output
   private phase = 0; // polyphase branch of the next output
+  private acc = new Float64Array(160); // per-branch output accumulators; grows if needed
 
   constructor(fromRate: number, toRate: number, options: ResamplerOptions = {}) {
     if (!Number.isInteger(fromRate) || !Number.isInteger(toRate) || fromRate <= 0 || toRate <= 0) {
@@ -67,6 +45,7 @@ export class Resampler {
 
   /** Exact number of samples the next process() call returns for `inputLength` input samples. */
   outputLength(inputLength: number): number {
+    if (this.fromRate === this.toRate) return inputLength;
     const { up, down } = this.table;
     const room = (inputLength - this.inPos) * up - this.phase;
     return room > 0 ? Math.ceil(room / down) : 0;
@@ -82,50 +61,79 @@ export class Resampler {
     if (dst.length < count) {
       throw new SwitchboardError('CONFIG_INVALID', `resampler output buffer holds ${dst.length} samples, needs ${count}`);
     }
-    const { up, down, perPhase, coeffs } = this.table;
+    if (this.fromRate === this.toRate) {
+      dst.set(input);
+      return count === dst.length ? dst : dst.subarray(0, count);
+    }
     const hist = this.history;
     if (this.work.length < hist + input.length) {
       const grown = new Float64Array(hist + input.length);
       grown.set(this.work.subarray(0, hist));
       this.work = grown;
     }
-    const work = this.work;
-    for (let i = 0; i < input.length; i++) work[hist + i] = input[i] as number;
-
-    const stepWhole = Math.floor(down / up);
-    const stepFrac = down - stepWhole * up;
+    for (let i = 0; i < input.length; i++) this.work[hist + i] = input[i] as number;
+    // Outputs k, k + L, k + 2L, ... share branch p and step M input samples apart: run each branch over all of
+    // its outputs of this call at once.
+    const { up, down } = this.table;
     let pos = this.inPos;
     let phase = this.phase;
-    for (let n = 0; n < count; n++) {
-      // Output n depends on input samples pos - perPhase + 1 .. pos, i.e. work[pos .. pos + hist].
-      // Four partial sums: the adds then overlap instead of waiting on one another (perPhase is a multiple of 4).
-      let a0 = 0;
-      let a1 = 0;
-      let a2 = 0;
-      let a3 = 0;
-      const c0 = phase * perPhase;
-      for (let t = 0; t < perPhase; t += 4) {
-        const c = c0 + t;
-        const w = pos + t;
-        a0 += (coeffs[c] as number) * (work[w] as number);
-        a1 += (coeffs[c + 1] as number) * (work[w + 1] as number);
-        a2 += (coeffs[c + 2] as number) * (work[w + 2] as number);
-        a3 += (coeffs[c + 3] as number) * (work[w + 3] as number);
+    for (let k = 0; k < up && k < count; k++) {
+      this.branch(phase, pos, Math.ceil((count - k) / up), dst, k);
+      phase += down;
+      pos += Math.floor(phase / up);
+      phase %= up;
+    }
+    const total = this.phase + count * down;
+    this.inPos += Math.floor(total / up) - input.length;
+    this.phase = total % up;
+    // Keep the newest `hist` samples (older history too, when the input was shorter than the history).
+    this.work.copyWithin(0, input.length, input.length + hist);
+    return count === dst.length ? dst : dst.subarray(0, count);
+  }
+
+  /**
+   * Computes `n` outputs of branch `phase`, the first depending on input samples ending at work[pos + hist],
+   * each next one M samples later, into dst[first], dst[first + L], ... The loops run tap by tap over all n
+   * outputs (long inner loops: several times faster in V8 than one short dot product per output), into the
+   * scratch accumulator; every output still sums its taps in the same order, whatever the framing.
+   */
+  private branch(phase: number, pos: number, n: number, dst: Int16Array, first: number): void {
+    const t = this.table;
+    const { up, down, perPhase, coeffs } = t;
+    const work = this.work;
+    if (this.acc.length < n) this.acc = new Float64Array(n);
+    const acc = this.acc;
+    const tap = t.passthrough[phase] as number;
+    if (tap >= 0) {
+      // The identity branch of an upsampling Nyquist filter.
+      for (let q = 0, w = pos + tap, o = first; q < n; q++, w += down, o += up) dst[o] = work[w] as number;
+      return;
+    }
+    if (t.kind === 'fold') {
+      // acc = centre tap, then each symmetric pair of non-zero taps (distances r, r + M, ... for r = 1 .. M-1).
+      const mid = pos + t.centre;
+      const cc = t.centreCoeff;
+      for (let q = 0, w = mid; q < n; q++, w += down) acc[q] = cc * (work[w] as number);
+      const pairCoeff = t.pairCoeff;
+      for (let r = 1, k = 0; r < down; r++) {
+        const end = k + (t.pairRunLength[r] as number);
+        for (let d = r; k < end; k++, d += down) {
+          const c = pairCoeff[k] as number;
+          for (let q = 0, lo = mid - d, hi = mid + d; q < n; q++, lo += down, hi += down) {
+            acc[q] = (acc[q] as number) + c * ((work[lo] as number) + (work[hi] as number));
+          }
+        }
       }
-      const s = Math.round(a0 + a1 + (a2 + a3));
-      dst[n] = s > 32767 ? 32767 : s < -32768 ? -32768 : s;
-      pos += stepWhole;
-      phase += stepFrac;
-      if (phase >= up) {
-        phase -= up;
-        pos++;
+    } else {
+      acc.fill(0, 0, n);
+      const c0 = phase * perPhase;
+      for (let k = 0; k < perPhase; k++) {
+        const c = coeffs[c0 + k] as number;
+        if (c === 0) continue; // the Nyquist filter's zero taps
+        for (let q = 0, w = pos + k; q < n; q++, w += down) acc[q] = (acc[q] as number) + c * (work[w] as number);
       }
     }
-    this.inPos = pos - input.length;
-    this.phase = phase;
-    // Keep the newest `hist` samples (older history too, when the input was shorter than the history).
-    work.copyWithin(0, input.length, input.length + hist);
-    return count === dst.length ? dst : dst.subarray(0, count);
+    for (let q = 0, o = first; q < n; q++, o += up) dst[o] = toSample(acc[q] as number);
   }
 
   /** Forgets all history (a new stream starts from silence). */
@@ -136,74 +144,3 @@ export class Resampler {
   }
 }
 
-function gcd(a: number, b: number): number {
-  while (b !== 0) [a, b] = [b, a % b];
-  return a;
-}
-
-/** The shared polyphase table for one ratio and option set, designed on first use. */
-export function polyphaseTable(fromRate: number, toRate: number, options: Required<ResamplerOptions>): PolyphaseTable {
-  const g = gcd(fromRate, toRate);
-  const up = toRate / g;
-  const down = fromRate / g;
-  const key = `${up}/${down}:${options.taps}:${options.stopbandDb}:${options.passband}`;
-  const cached = tables.get(key);
-  if (cached) return cached;
-  if (up > MAX_INTERPOLATION) {
-    throw new SwitchboardError('CONFIG_INVALID', `resampling ${fromRate} → ${toRate} needs interpolation by ${up} (max ${MAX_INTERPOLATION})`);
-  }
-  if (!(options.taps >= 2 && options.stopbandDb > 0 && options.passband > 0 && options.passband < 1)) {
-    throw new SwitchboardError('CONFIG_INVALID', 'resampler options out of range');
-  }
-  const lowRate = Math.min(fromRate, toRate);
-  const perPhase = 4 * Math.max(1, Math.round((options.taps * fromRate) / lowRate / 4)); // a multiple of 4
-  const length = up * perPhase;
-  const upRate = fromRate * up;
-  const proto = kaiserLowPass(length, upRate, lowRate, options);
-  const coeffs = new Float64Array(length);
-  for (let p = 0; p < up; p++) {
-    // Branch p holds proto[p + up*j] for input x[i0 - j]; store oldest-first and normalise to unity DC gain.
-    let sum = 0;
-    for (let j = 0; j < perPhase; j++) sum += proto[p + up * j] as number;
-    for (let j = 0; j < perPhase; j++) coeffs[p * perPhase + (perPhase - 1 - j)] = (proto[p + up * j] as number) / sum;
-  }
-  const table = { up, down, perPhase, coeffs };
-  tables.set(key, table);
-  return table;
-}
-
-/**
- * Kaiser-windowed sinc low-pass of `length` taps at `rate`, with the transition band placed from
- * passband * (lowRate / 2) upward by the width the Kaiser formula gives for this length and attenuation
- * (Kaiser 1974: N - 1 = (A - 7.95) / (14.36 Δf / fs)).
- */
-function kaiserLowPass(length: number, rate: number, lowRate: number, o: Required<ResamplerOptions>): Float64Array {
-  const a = o.stopbandDb;
-  const beta = a > 50 ? 0.1102 * (a - 8.7) : a >= 21 ? 0.5842 * (a - 21) ** 0.4 + 0.07886 * (a - 21) : 0;
-  const transition = ((a - 7.95) / (14.36 * Math.max(1, length - 1))) * rate;
-  const edge = o.passband * (lowRate / 2);
-  const cutoff = Math.min(edge + transition / 2, rate / 2) / rate; // cycles per sample at `rate`
-  const centre = (length - 1) / 2;
-  const h = new Float64Array(length);
-  const i0beta = besselI0(beta);
-  for (let k = 0; k < length; k++) {
-    const x = k - centre;
-    const sinc = x === 0 ? 2 * cutoff : Math.sin(2 * Math.PI * cutoff * x) / (Math.PI * x);
-    const r = centre === 0 ? 0 : x / centre;
-    h[k] = sinc * (besselI0(beta * Math.sqrt(Math.max(0, 1 - r * r))) / i0beta);
-  }
-  return h;
-}
-
-/** Modified Bessel function of the first kind, order 0 (power series). */
-function besselI0(x: number): number {
-  let sum = 1;
-  let term = 1;
-  const q = (x * x) / 4;
-  for (let k = 1; k < 200; k++) {
-    term *= q / (k * k);
-    sum += term;
-    if (term < sum * 1e-16) break;
-  }
-  return sum;
-}

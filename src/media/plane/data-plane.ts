@@ -8,6 +8,7 @@ import { SwitchboardError } from '../../shared/errors.js';
 import { realTimers } from '../../shared/timers.js';
 import { MediaHost } from './media-host.js';
 import type { MediaOptions, MediaSpec, MediaStats, PlaneCommand, PlaneEvent } from './protocol.js';
+import type { ProbeSummary } from '../media-probe.js';
 
 export interface DataPlaneOptions {
   host: string;
@@ -29,6 +30,7 @@ export class DataPlane {
   private readonly laneOf = new Map<string, Lane>();
   private readonly listeners = new Map<string, Listener>();
   private readonly pending = new Map<string, { resolve: (v: PlaneEvent) => void }>();
+  private probeWaiters: ((s: ProbeSummary) => boolean)[] = [];
 
   constructor(private readonly opts: DataPlaneOptions) {
     const n = Math.max(0, opts.workers);
@@ -69,6 +71,11 @@ export class DataPlane {
   }
 
   private dispatch(ev: PlaneEvent): void {
+    if (ev.ev === 'probe') {
+      const w = this.probeWaiters[0];
+      if (w && w(ev.summary)) this.probeWaiters.shift();
+      return;
+    }
     const key = `${ev.id}|${ev.ev === 'allocated' || ev.ev === 'failed' ? 'alloc' : ev.ev === 'closed' ? 'close' : ''}`;
     const p = this.pending.get(key);
     if (p) {
@@ -124,6 +131,19 @@ export class DataPlane {
     if (lane) lane.load--;
     this.laneOf.delete(id);
     this.listeners.delete(id);
+  }
+
+  /** Latency summaries of every data-plane thread (benchmarks, diagnostics). */
+  probe(reset = false): Promise<ProbeSummary[]> {
+    return new Promise((resolve) => {
+      const results: ProbeSummary[] = [];
+      this.probeWaiters.push((s) => {
+        results.push(s);
+        if (results.length === this.lanes.length) resolve(results);
+        return results.length === this.lanes.length;
+      });
+      for (const lane of this.lanes) lane.send({ op: 'probe', reset });
+    });
   }
 
   async stop(): Promise<void> {

@@ -4,6 +4,7 @@
  */
 import type { Timers } from '../../shared/timers.js';
 import { FrameScheduler } from '../frame-scheduler.js';
+import { MediaProbe } from '../media-probe.js';
 import { MediaSession } from '../media-session.js';
 import { bindRtpPair } from '../rtp-sockets.js';
 import { PortPool } from '../port-pool.js';
@@ -21,6 +22,7 @@ export class MediaHost {
   private readonly sessions = new Map<string, MediaSession>();
   private readonly ports: PortPool;
   private readonly scheduler: FrameScheduler;
+  private readonly probe = new MediaProbe();
 
   constructor(private readonly opts: MediaHostOptions) {
     this.ports = new PortPool(opts.portMin, opts.portMax);
@@ -57,6 +59,13 @@ export class MediaHost {
         return;
       case 'close':
         return this.close(cmd.id);
+      case 'probe':
+        this.opts.emit({ ev: 'probe', id: '', summary: this.probe.summary(this.sessions.size, this.scheduler.maxLateMs) });
+        if (cmd.reset) {
+          this.probe.reset();
+          this.scheduler.maxLateMs = 0;
+        }
+        return;
       case 'shutdown':
         for (const id of [...this.sessions.keys()]) this.close(id);
         return;
@@ -78,7 +87,7 @@ export class MediaHost {
         continue;
       }
       const session = new MediaSession({
-        id, port, sockets: pair, timers: this.opts.timers, scheduler: this.scheduler,
+        id, port, sockets: pair, timers: this.opts.timers, scheduler: this.scheduler, probe: this.probe,
         emit: (ev) => this.opts.emit(ev),
         onClosed: () => {
           this.sessions.delete(id);

@@ -1,3 +1,5 @@
+import type { ProbeSummary } from '../media-probe.js';
+
 /**
  * The one narrow, typed message port between the control plane (main thread: SIP, calls) and the data plane
  * (worker threads: RTP/SRTP, codecs, agent audio). Commands go down, events come up; everything here must be
@@ -68,6 +70,7 @@ export type PlaneCommand =
   | { op: 'update'; id: string; media: MediaSpec }
   | { op: 'sendDtmf'; id: string; digit: string; durationMs: number }
   | { op: 'close'; id: string }
+  | { op: 'probe'; reset: boolean }
   | { op: 'shutdown' };
 
 export type EndReason = 'media-timeout';
@@ -77,4 +80,5 @@ export type PlaneEvent =
   | { ev: 'failed'; id: string; code: 'MEDIA_PORTS_EXHAUSTED' | 'MEDIA_START'; message: string }
   | { ev: 'dtmf'; id: string; digit: string; durationMs: number }
   | { ev: 'ended'; id: string; reason: EndReason }
-  | { ev: 'closed'; id: string; stats: MediaStats };
+  | { ev: 'closed'; id: string; stats: MediaStats }
+  | { ev: 'probe'; id: ''; summary: ProbeSummary };

@@ -30,7 +30,8 @@ export const AEAD_CIPHERS = [
 interface Conn {
   id: string;
   socket: Socket;
-  key: string;
+  /** Every peer key this connection is found under (its remote address, and the destination it was opened for). */
+  keys: Set<string>;
   ready: boolean;
   queue: Buffer[];
   idle?: NodeJS.Timeout;
@@ -80,10 +81,10 @@ export class StreamTransport implements Transport {
 
   private adopt(socket: Socket, ready: boolean): Conn {
     const id = `${this.name}-${nextConnId++}`;
-    const key = `${socket.remoteAddress}:${socket.remotePort}`;
-    const conn: Conn = { id, socket, key, ready, queue: [] };
+    const conn: Conn = { id, socket, keys: new Set(), ready, queue: [] };
     this.conns.set(id, conn);
-    this.byPeer.set(key, conn);
+    // A client socket has no remote address until it connects; open() registers the destination key.
+    if (socket.remoteAddress) this.alias(conn, `${socket.remoteAddress}:${socket.remotePort}`);
     socket.setNoDelay(true);
     const framer = new StreamFramer(this.opts.maxMessageBytes);
     const tlsSocket = this.name === 'tls' ? (socket as TLSSocket) : undefined;
@@ -109,10 +110,15 @@ export class StreamTransport implements Transport {
     socket.on('close', () => {
       if (conn.idle) clearTimeout(conn.idle);
       this.conns.delete(id);
-      if (this.byPeer.get(key) === conn) this.byPeer.delete(key);
+      for (const k of conn.keys) if (this.byPeer.get(k) === conn) this.byPeer.delete(k);
     });
     this.touch(conn);
     return conn;
+  }
+
+  private alias(conn: Conn, key: string): void {
+    conn.keys.add(key);
+    this.byPeer.set(key, conn);
   }
 
   private touch(conn: Conn): void {
@@ -126,6 +132,10 @@ export class StreamTransport implements Transport {
     conn ??= this.byPeer.get(`${dest.address}:${dest.port}`);
     conn ??= this.open(dest);
     this.touch(conn);
+    if (conn.socket.destroyed || conn.socket.writableEnded) {
+      this.onError(new Error('connection closed'), dest);
+      return;
+    }
     if (conn.ready) conn.socket.write(data);
     else conn.queue.push(data);
   }
@@ -139,7 +149,7 @@ export class StreamTransport implements Transport {
       })
       : netConnect({ host: dest.address, port: dest.port });
     const conn = this.adopt(socket, false);
-    this.byPeer.set(`${dest.address}:${dest.port}`, conn);
+    this.alias(conn, `${dest.address}:${dest.port}`);
     const timer = setTimeout(() => socket.destroy(new Error('connect timeout')), this.opts.connectTimeoutMs);
     timer.unref();
     socket.once(this.name === 'tls' ? 'secureConnect' : 'connect', () => {
@@ -151,6 +161,10 @@ export class StreamTransport implements Transport {
     socket.once('error', (e) => {
       clearTimeout(timer);
       this.onError(e, dest);
+    });
+    // Writes after the peer went away fail asynchronously: report every such failure, not just the first.
+    socket.on('close', (hadError) => {
+      if (conn.queue.length > 0 || hadError) this.onError(new Error('connection closed'), dest);
     });
     return conn;
   }

@@ -1,0 +1,216 @@
+/**
+ * `npm run bench:media`: N concurrent calls of real RTP (or SRTP) through a Switchboard child process on
+ * loopback. Every call is answered by a line-test echo route (decode → PCM → encode, paced by the engine);
+ * the load generator (bench/media-load.ts) plays the PBX. After all calls are up and a warm-up, one window of
+ * --duration seconds is measured: engine CPU (all threads, from /proc) in total and per call, packets sent
+ * to the engine and echoes that never came back, the engine's own arrival→frame and send-pacing histograms
+ * (GET /debug/media, max over its worker threads), and RSS per call. Prints a markdown table and writes
+ * bench/results/media.json. Each (mode, calls) pair gets a fresh engine.
+ *
+ *   npm run bench:media -- --calls 600 --modes plain,srtp --duration 60
+ *   npm run bench:media -- --calls 100 --duration 20 --cpu-prof /tmp/prof   # V8 profiles of the engine
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { cpuSeconds, rssBytes } from './proc-stats.js';
+import { hostCpu, startEngine, threadCpu, threadCpuDelta, udpDrops, type ThreadCpu, type ThreadProbe } from './media-engine.js';
+import { LoadGenerator } from './media-load.js';
+
+const { values } = parseArgs({
+  options: {
+    calls: { type: 'string', default: '100,300,600' },
+    modes: { type: 'string' },
+    srtp: { type: 'boolean', default: false },
+    duration: { type: 'string', default: '60' },
+    warmup: { type: 'string', default: '5' },
+    rate: { type: 'string', default: '50' },
+    'sip-port': { type: 'string', default: '35080' },
+    workers: { type: 'string' },
+    'cpu-prof': { type: 'string' },
+  },
+});
+const callCounts = (values.calls ?? '').split(',').map(Number).filter((n) => n > 0);
+const modes = (values.modes ?? (values.srtp ? 'srtp' : 'plain')).split(',').map((m) => m.trim()).filter((m): m is Mode => m === 'plain' || m === 'srtp');
+const duration = Number(values.duration);
+const warmup = Number(values.warmup);
+const rate = Number(values.rate);
+const sipPort = Number(values['sip-port']);
+const workers = values.workers !== undefined ? Number(values.workers) : undefined;
+const root = new URL('..', import.meta.url).pathname;
+
+type Mode = 'plain' | 'srtp';
+const ENGINE_PORTS = [20000, 39999] as const;
+const GENERATOR_PORTS = [40000, 59999] as const;
+const TAIL_MS = 1000; // the last echoes of the window are a few tens of ms away; wait well past that
+const TARGETS = { calls: 600, cpuPerCallPct: 0.25, arrivalToFrameP99Ms: 2, pacingP99Ms: 2 };
+
+interface Row {
+  mode: Mode;
+  calls: number;
+  failedCalls: Record<string, number>;
+  seconds: number;
+  engineCpuPct: number;
+  cpuPerCallPct: number;
+  sent: number;
+  echoed: number;
+  /** Sent in the window, never echoed. */
+  lost: number;
+  /** Datagrams the kernel dropped at full receive buffers during the window and tail (part of `lost`):
+   * at the engine's media sockets, and at the generator's. */
+  engineSocketDrops: number;
+  generatorSocketDrops: number;
+  receivedFromEngine: number;
+  arrivalToFrame: { p50Ms: number; p99Ms: number; maxMs: number; count: number };
+  pacingJitter: { p50Ms: number; p99Ms: number; maxMs: number; count: number };
+  schedulerMaxLateMs: number;
+  rssMb: number;
+  baselineRssMb: number;
+  rssPerCallKb: number;
+  addedRssPerCallKb: number;
+  generatorCpuPct: number;
+  /** Everything else that ran on the host during the window (other processes, kernel), % of one core. */
+  otherCpuPct: number;
+  echoRtt: { p50Ms: number; p99Ms: number; maxMs: number };
+  generatorSendLate: { p50Ms: number; p99Ms: number; maxMs: number };
+  endedByEngine: number;
+  srtpFailures: number;
+  enginePid: number;
+  engineThreads: ThreadCpu[];
+  workerThreads: ThreadProbe[];
+  loadavgBefore: number;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+function worst(threads: ThreadProbe[], key: 'arrivalToFrame' | 'pacingJitter'): Row['arrivalToFrame'] {
+  return {
+    p50Ms: Math.max(0, ...threads.map((t) => t[key].p50Ms)),
+    p99Ms: Math.max(0, ...threads.map((t) => t[key].p99Ms)),
+    maxMs: Math.max(0, ...threads.map((t) => t[key].maxMs)),
+    count: threads.reduce((a, t) => a + t[key].count, 0),
+  };
+}
+
+async function runOne(mode: Mode, n: number): Promise<Row> {
+  const loadavgBefore = loadavg()[0] ?? 0;
+  const engine = await startEngine(root, {
+    sipPort, httpPort: sipPort + 1, mediaPortMin: ENGINE_PORTS[0], mediaPortMax: ENGINE_PORTS[1], startTimeoutMs: 20_000,
+    ...(workers !== undefined ? { workers } : {}),
+    ...(values['cpu-prof'] ? { cpuProfDir: values['cpu-prof'] } : {}),
+  });
+  const gen = await LoadGenerator.create({
+    sipPort, srtp: mode === 'srtp', portMin: GENERATOR_PORTS[0], portMax: GENERATOR_PORTS[1], callsPerSecond: rate,
+    maxSeconds: n / rate + warmup + duration + 60, setupTimeoutMs: 32_000,
+  });
+  try {
+    await sleep(1000);
+    const baselineRss = rssBytes(engine.pid);
+    const t0 = performance.now();
+    await gen.placeCalls(n, (k) => log(`  ${k} calls up`));
+    const failed = Object.fromEntries(gen.failed);
+    log(`  ${gen.answered}/${n} calls answered in ${((performance.now() - t0) / 1000).toFixed(1)} s${gen.failed.size ? ` (failed: ${JSON.stringify(failed)})` : ''}; warm-up ${warmup} s`);
+    await sleep(warmup * 1000);
+
+    await engine.probe(true);
+    const cpu0 = cpuSeconds(engine.pid);
+    const threads0 = threadCpu(engine.pid);
+    const drops0 = [udpDrops(ENGINE_PORTS[0], ENGINE_PORTS[1]), udpDrops(GENERATOR_PORTS[0], GENERATOR_PORTS[1])];
+    const host0 = hostCpu();
+    const gen0 = process.cpuUsage();
+    const w0 = performance.now();
+    gen.startWindow();
+    await sleep(duration * 1000);
+    gen.endWindow();
+    const wall = (performance.now() - w0) / 1000;
+    const cpu = cpuSeconds(engine.pid) - cpu0;
+    const threads = threadCpuDelta(threads0, threadCpu(engine.pid));
+    const genCpu = process.cpuUsage(gen0);
+    const hostBusy = hostCpu().busy - host0.busy;
+    const probe = await engine.probe(false);
+    const rss = rssBytes(engine.pid);
+    await sleep(TAIL_MS);
+    const drops1 = [udpDrops(ENGINE_PORTS[0], ENGINE_PORTS[1]), udpDrops(GENERATOR_PORTS[0], GENERATOR_PORTS[1])];
+    const w = gen.windowResult();
+    const calls = gen.answered;
+    const engineCpuPct = (100 * cpu) / wall;
+    return {
+      mode, calls, failedCalls: failed, seconds: wall,
+      engineCpuPct, cpuPerCallPct: engineCpuPct / Math.max(1, calls),
+      sent: w.sent, echoed: w.sent - w.missing, lost: w.missing,
+      engineSocketDrops: (drops1[0] as number) - (drops0[0] as number), generatorSocketDrops: (drops1[1] as number) - (drops0[1] as number),
+      receivedFromEngine: w.received,
+      arrivalToFrame: worst(probe, 'arrivalToFrame'), pacingJitter: worst(probe, 'pacingJitter'),
+      schedulerMaxLateMs: Math.max(0, ...probe.map((t) => t.schedulerMaxLateMs)),
+      rssMb: rss / 2 ** 20, baselineRssMb: baselineRss / 2 ** 20,
+      rssPerCallKb: rss / 1024 / Math.max(1, calls), addedRssPerCallKb: (rss - baselineRss) / 1024 / Math.max(1, calls),
+      generatorCpuPct: (100 * (genCpu.user + genCpu.system)) / 1e6 / wall,
+      otherCpuPct: (100 * (hostBusy - cpu - (genCpu.user + genCpu.system) / 1e6)) / wall,
+      echoRtt: w.rtt, generatorSendLate: w.sendLate, endedByEngine: gen.endedByEngine,
+      srtpFailures: gen.totals.srtpFailures, enginePid: engine.pid, engineThreads: threads, workerThreads: probe, loadavgBefore,
+    };
+  } finally {
+    await gen.hangUp(200);
+    await engine.stop(10_000);
+    await gen.close();
+  }
+}
+
+function log(s: string): void {
+  process.stdout.write(`${s}\n`);
+}
+
+const f = (x: number, d = 2): string => x.toFixed(d);
+
+function printRow(r: Row): void {
+  log(`  engine CPU ${f(r.engineCpuPct, 1)} % of a core = ${f(r.cpuPerCallPct, 3)} %/call; generator CPU ${f(r.generatorCpuPct, 1)} %; everything else on the host ${f(r.otherCpuPct, 1)} % (load avg before ${f(r.loadavgBefore)})`);
+  log(`  packets: sent ${r.sent}, echoed ${r.echoed}, lost ${r.lost} (of which dropped at full socket buffers: engine ${r.engineSocketDrops}, generator ${r.generatorSocketDrops}); from engine ${r.receivedFromEngine}`);
+  log(`  arrival→frame p50 ${f(r.arrivalToFrame.p50Ms, 3)} ms p99 ${f(r.arrivalToFrame.p99Ms, 3)} ms max ${f(r.arrivalToFrame.maxMs)} ms; pacing jitter p99 ${f(r.pacingJitter.p99Ms, 3)} ms max ${f(r.pacingJitter.maxMs)} ms; scheduler max late ${f(r.schedulerMaxLateMs)} ms`);
+  log(`  RSS ${f(r.rssMb, 0)} MB (idle ${f(r.baselineRssMb, 0)} MB): ${f(r.rssPerCallKb, 0)} KB/call, +${f(r.addedRssPerCallKb, 0)} KB/call over idle; echo RTT p50 ${f(r.echoRtt.p50Ms, 1)} p99 ${f(r.echoRtt.p99Ms, 1)} ms; generator slots late p99 ${f(r.generatorSendLate.p99Ms)} ms`);
+  log(`  engine threads (CPU s): ${r.engineThreads.slice(0, 6).map((t) => `${t.tid === r.enginePid ? 'main' : `${t.name}/${t.tid}`} ${f(t.seconds, 1)}`).join(', ')}`);
+  if (r.endedByEngine || r.srtpFailures) log(`  calls ended by the engine: ${r.endedByEngine}; SRTP failures at the generator: ${r.srtpFailures}`);
+}
+
+function table(rows: Row[]): void {
+  log('\n| mode | calls | engine CPU % (of 1 core) | CPU %/call | sent | lost in engine | p50 / p99 arrival→frame ms | p99 pacing jitter ms | RSS MB (idle) | RSS/call KB | generator CPU % | other host CPU % |');
+  log('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+  for (const r of rows) {
+    log(`| ${r.mode} | ${r.calls} | ${f(r.engineCpuPct, 1)} | ${f(r.cpuPerCallPct, 3)} | ${r.sent} | ${r.lost}${r.engineSocketDrops + r.generatorSocketDrops ? ` (socket drops: ${r.engineSocketDrops} engine, ${r.generatorSocketDrops} generator)` : ''} | ${f(r.arrivalToFrame.p50Ms, 3)} / ${f(r.arrivalToFrame.p99Ms, 3)} | ${f(r.pacingJitter.p99Ms, 3)} | ${f(r.rssMb, 0)} (${f(r.baselineRssMb, 0)}) | ${f(r.rssPerCallKb, 0)} | ${f(r.generatorCpuPct, 1)} | ${f(r.otherCpuPct, 1)} |`);
+  }
+  const target = rows.find((r) => r.mode === 'plain' && r.calls >= TARGETS.calls);
+  if (!target) return;
+  const checks: [string, boolean][] = [
+    [`${TARGETS.calls} calls up`, target.calls >= TARGETS.calls],
+    ['0 packets lost in the engine', target.lost === 0],
+    [`p99 arrival→frame <= ${TARGETS.arrivalToFrameP99Ms} ms`, target.arrivalToFrame.p99Ms <= TARGETS.arrivalToFrameP99Ms],
+    [`p99 pacing jitter <= ${TARGETS.pacingP99Ms} ms`, target.pacingJitter.p99Ms <= TARGETS.pacingP99Ms],
+    [`<= ${TARGETS.cpuPerCallPct} % of a core per call`, target.cpuPerCallPct <= TARGETS.cpuPerCallPct],
+  ];
+  log(`\ntargets (plain, ${target.calls} calls): ${checks.map(([name, ok]) => `${ok ? 'met' : 'MISSED'}: ${name}`).join('; ')}`);
+  const srtp = rows.find((r) => r.mode === 'srtp' && r.calls === target.calls);
+  if (srtp) log(`SRTP beside it: ${f(srtp.cpuPerCallPct, 3)} % of a core per call (${f(srtp.engineCpuPct, 1)} % total), lost ${srtp.lost}, p99 arrival→frame ${f(srtp.arrivalToFrame.p99Ms, 3)} ms, p99 pacing ${f(srtp.pacingJitter.p99Ms, 3)} ms`);
+}
+
+async function main(): Promise<void> {
+  const rows: Row[] = [];
+  for (const mode of modes) {
+    for (const n of callCounts) {
+      log(`${mode}: ${n} calls, ${duration} s window`);
+      const row = await runOne(mode, n);
+      printRow(row);
+      rows.push(row);
+      await sleep(2000); // let the ports of the last run close
+    }
+  }
+  table(rows);
+  mkdirSync(join(root, 'bench/results'), { recursive: true });
+  writeFileSync(join(root, 'bench/results/media.json'), JSON.stringify({
+    date: new Date().toISOString(), node: process.version, duration, warmup, callsPerSecond: rate, rows,
+  }, null, 2));
+}
+
+main().then(() => process.exit(0), (e: unknown) => {
+  console.error(e);
+  process.exit(1);
+});
