@@ -9,6 +9,11 @@
  *
  *   npm run bench:media -- --calls 600 --modes plain,srtp --duration 60
  *   npm run bench:media -- --calls 100 --duration 20 --cpu-prof /tmp/prof   # V8 profiles of the engine
+ *   (then: npx tsx bench/cpuprofile-top.ts /tmp/prof/*.cpuprofile)
+ *
+ * Flags: --calls (comma list), --modes plain,srtp (or --srtp), --duration, --warmup, --rate (calls/s set up),
+ * --workers (media.workers), --wait-idle S (wait up to S s for a quiet host first: the generator and the engine
+ * share its cores, and any other load shows up as pacing jitter).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
@@ -29,6 +34,7 @@ const { values } = parseArgs({
     'sip-port': { type: 'string', default: '35080' },
     workers: { type: 'string' },
     'cpu-prof': { type: 'string' },
+    'wait-idle': { type: 'string', default: '0' },
   },
 });
 const callCounts = (values.calls ?? '').split(',').map(Number).filter((n) => n > 0);
@@ -83,6 +89,21 @@ interface Row {
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const IDLE_BUSY_PCT = 25; // the host counts as idle when everything on it uses less than this much of one core
+
+/** With --wait-idle S: wait up to S seconds for other work on the shared host to quiet down (3 s samples). */
+async function waitForIdleHost(maxSeconds: number): Promise<void> {
+  if (maxSeconds <= 0) return;
+  const until = performance.now() + maxSeconds * 1000;
+  for (;;) {
+    const a = hostCpu();
+    await sleep(3000);
+    const b = hostCpu();
+    const pct = (100 * (b.busy - a.busy)) / ((b.total - a.total) / b.cores);
+    if (pct < IDLE_BUSY_PCT) return;
+    if (performance.now() > until) return log(`  host still busy (${pct.toFixed(0)} % of a core), starting anyway`);
+  }
+}
 
 function worst(threads: ThreadProbe[], key: 'arrivalToFrame' | 'pacingJitter'): Row['arrivalToFrame'] {
   return {
@@ -196,6 +217,7 @@ async function main(): Promise<void> {
   const rows: Row[] = [];
   for (const mode of modes) {
     for (const n of callCounts) {
+      await waitForIdleHost(Number(values['wait-idle']));
       log(`${mode}: ${n} calls, ${duration} s window`);
       const row = await runOne(mode, n);
       printRow(row);

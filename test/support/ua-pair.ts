@@ -19,7 +19,7 @@ import { DEFAULT_TIMERS, type TimerConfig } from '../../src/sip/transaction/time
 import { TransactionLayer } from '../../src/sip/transaction/transaction-layer.js';
 import { TransportLayer, type MessageHandler } from '../../src/sip/transport/transport-layer.js';
 import type { Destination } from '../../src/sip/transport/transport.js';
-import { TrunkGate } from '../../src/sip/trunk/trunk-gate.js';
+import type { TrunkGate } from '../../src/sip/trunk/trunk-gate.js';
 import { UserAgent, type Admission } from '../../src/sip/user-agent.js';
 import { labelOf } from './fake-transaction-context.js';
 

@@ -87,6 +87,11 @@ export class EmbeddedInboundCall implements InboundCall {
       throw new RejectionError({ status: 503, reason: 'Media Ports Exhausted', label: 'media_ports_exhausted' });
     }
     this.allocated = true;
+    if (this.invite.state !== 'pending') {
+      // The caller cancelled while the port was being bound: give it straight back.
+      this.release();
+      throw new RejectionError({ status: 487, reason: 'Request Terminated', label: 'caller_cancelled' });
+    }
     this.options = { ...this.deps.media, pcmRate: req.sampleRate, app: req.app };
     this.local = { address: this.deps.mediaPublicAddress, port, srtp: this.deps.srtp, codecs: this.deps.codecs, ptime: this.deps.ptimeMs };
     try {

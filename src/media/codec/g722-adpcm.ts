@@ -1,7 +1,8 @@
 /**
- * ITU-T G.722 (11/88, and 09/2012 3rd edition) sub-band ADPCM, §§ 3.3-3.6 and 4.2-4.4 ("computational
- * details", blocks named as in the Recommendation). 64 kbit/s operation (mode 1): the lower band carries 6 bits
- * per 8 kHz sample, the higher band 2 bits.
+ * ITU-T G.722 sub-band ADPCM, written from the Recommendation's computational details (its blocks SUBTRA,
+ * QUANTL, INVQAL, INVQBL, LOGSCL, SCALEL, QUANTH, INVQAH, LOGSCH, SCALEH, UPZERO, UPPOL1/2, FILTEZ, FILTEP,
+ * PREDIC keep their names here). 64 kbit/s operation (mode 1): the lower band carries 6 bits per 8 kHz sample,
+ * the higher band 2 bits. Saturation follows ITU-T's fixed-point reference (16-bit adds saturate).
  *
  * The lower-band encoder's feedback loop and both decoders' predictors are driven by the 4-bit core of the
  * lower-band code (the two LSBs dropped), so a 48/56 kbit/s decoder stays in step; only the lower-band decoder

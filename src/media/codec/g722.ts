@@ -1,13 +1,15 @@
 /**
  * ITU-T G.722 7 kHz audio coding at 64 kbit/s (mode 1): a 24-tap quadrature mirror filter bank splits 16 kHz
  * PCM into two 8 kHz sub-bands, coded with 6-bit (lower) and 2-bit (higher) ADPCM (see g722-adpcm.ts). One
- * octet per pair of input samples; a 20 ms frame is 320 samples ↔ 160 octets. In each octet the higher-band
- * code IH occupies the two most significant bits and the lower-band code IL the six others (the order
- * RFC 3551 §4.5.2 carries on the wire).
+ * octet per pair of input samples; a 20 ms frame is 320 samples ↔ 160 octets (RFC 3551 §4.5.2: the RTP clock
+ * still runs at 8000 Hz). In each octet the higher-band code IH occupies the two most significant bits and the
+ * lower-band code IL the six others, as the ITU-T reference and spandsp pack them.
  *
  * PCM is 16-bit, scaled as in ITU-T's fixed-point reference implementation with 16-bit I/O (the ITU-T software
- * tool library, G.191): XL = (sum of h·x) >> 14 into the 15-bit sub-bands, output = (sum of h·xd) >> 11. This
- * is also what spandsp (FreeSWITCH, Asterisk, baresip) does, so levels and octets interoperate with them.
+ * tool library, G.191): XL = (sum of h·x) >> 14 into the 15-bit sub-bands, output = (sum of h·xd) >> 11. That is
+ * also spandsp's scaling (baresip links it; FreeSWITCH and Asterisk carry the same code), and the unit tests pin
+ * octet-for-octet agreement with it. The two part only on overload: here, as in the reference, the sub-band
+ * signals are limited to 15 bits and the output saturates, where spandsp lets them wrap.
  *
  * Encoder and decoder are separate stateful objects (one per direction of a call). Both carry their state across
  * calls, so coding a signal frame by frame gives exactly the octets (or samples) of coding it in one go.

@@ -99,7 +99,7 @@ export class Resampler {
    */
   private branch(phase: number, pos: number, n: number, dst: Int16Array, first: number): void {
     const t = this.table;
-    const { up, down, perPhase, coeffs } = t;
+    const { up, down } = t;
     const work = this.work;
     if (this.acc.length < n) this.acc = new Float64Array(n);
     const acc = this.acc;
@@ -109,31 +109,83 @@ export class Resampler {
       for (let q = 0, w = pos + tap, o = first; q < n; q++, w += down, o += up) dst[o] = work[w] as number;
       return;
     }
-    if (t.kind === 'fold') {
-      // acc = centre tap, then each symmetric pair of non-zero taps (distances r, r + M, ... for r = 1 .. M-1).
-      const mid = pos + t.centre;
-      const cc = t.centreCoeff;
-      for (let q = 0, w = mid; q < n; q++, w += down) acc[q] = cc * (work[w] as number);
-      const pairCoeff = t.pairCoeff;
-      for (let r = 1, k = 0; r < down; r++) {
-        const end = k + (t.pairRunLength[r] as number);
-        for (let d = r; k < end; k++, d += down) {
-          const c = pairCoeff[k] as number;
-          for (let q = 0, lo = mid - d, hi = mid + d; q < n; q++, lo += down, hi += down) {
-            acc[q] = (acc[q] as number) + c * ((work[lo] as number) + (work[hi] as number));
-          }
+    if (t.kind === 'fold') this.foldedTaps(pos, n);
+    else this.denseTaps(phase, pos, n);
+    for (let q = 0, o = first; q < n; q++, o += up) dst[o] = toSample(acc[q] as number);
+  }
+
+  /** acc = the centre tap, then each symmetric pair of non-zero taps (distances r, r + M, ... for r = 1 .. M-1). */
+  private foldedTaps(pos: number, n: number): void {
+    const t = this.table;
+    const down = t.down;
+    const work = this.work;
+    const acc = this.acc;
+    const mid = pos + t.centre;
+    const cc = t.centreCoeff;
+    for (let q = 0, w = mid; q < n; q++, w += down) acc[q] = cc * (work[w] as number);
+    const pairCoeff = t.pairCoeff;
+    const m1 = down;
+    const m2 = 2 * down;
+    const m3 = 3 * down;
+    for (let r = 1, k = 0; r < down; r++) {
+      const end = k + (t.pairRunLength[r] as number);
+      let d = r;
+      for (; k + 3 < end; k += 4, d += 4 * down) {
+        // Four pairs (distances d, d + M, d + 2M, d + 3M) per pass over the outputs.
+        const ca = pairCoeff[k] as number;
+        const cb = pairCoeff[k + 1] as number;
+        const cc2 = pairCoeff[k + 2] as number;
+        const cd = pairCoeff[k + 3] as number;
+        for (let q = 0, lo = mid - d, hi = mid + d; q < n; q++, lo += down, hi += down) {
+          acc[q] = (acc[q] as number)
+            + (ca * ((work[lo] as number) + (work[hi] as number)) + cb * ((work[lo - m1] as number) + (work[hi + m1] as number)))
+            + (cc2 * ((work[lo - m2] as number) + (work[hi + m2] as number)) + cd * ((work[lo - m3] as number) + (work[hi + m3] as number)));
         }
       }
-    } else {
-      acc.fill(0, 0, n);
-      const c0 = phase * perPhase;
-      for (let k = 0; k < perPhase; k++) {
-        const c = coeffs[c0 + k] as number;
-        if (c === 0) continue; // the Nyquist filter's zero taps
-        for (let q = 0, w = pos + k; q < n; q++, w += down) acc[q] = (acc[q] as number) + c * (work[w] as number);
+      for (; k < end; k++, d += down) {
+        const c = pairCoeff[k] as number;
+        for (let q = 0, lo = mid - d, hi = mid + d; q < n; q++, lo += down, hi += down) {
+          acc[q] = (acc[q] as number) + c * ((work[lo] as number) + (work[hi] as number));
+        }
       }
     }
-    for (let q = 0, o = first; q < n; q++, o += up) dst[o] = toSample(acc[q] as number);
+  }
+
+  /** acc = branch `phase`'s taps, eight (then four, then one) per pass over the outputs. */
+  private denseTaps(phase: number, pos: number, n: number): void {
+    const { down, perPhase, coeffs } = this.table;
+    const work = this.work;
+    const acc = this.acc;
+    acc.fill(0, 0, n);
+    const c0 = phase * perPhase;
+    let k = 0;
+    for (; k + 7 < perPhase; k += 8) {
+      const ca = coeffs[c0 + k] as number;
+      const cb = coeffs[c0 + k + 1] as number;
+      const cc = coeffs[c0 + k + 2] as number;
+      const cd = coeffs[c0 + k + 3] as number;
+      const ce = coeffs[c0 + k + 4] as number;
+      const cf = coeffs[c0 + k + 5] as number;
+      const cg = coeffs[c0 + k + 6] as number;
+      const ch = coeffs[c0 + k + 7] as number;
+      for (let q = 0, w = pos + k; q < n; q++, w += down) {
+        acc[q] = (acc[q] as number) + ((ca * (work[w] as number) + cb * (work[w + 1] as number)) + (cc * (work[w + 2] as number) + cd * (work[w + 3] as number)))
+          + ((ce * (work[w + 4] as number) + cf * (work[w + 5] as number)) + (cg * (work[w + 6] as number) + ch * (work[w + 7] as number)));
+      }
+    }
+    for (; k + 3 < perPhase; k += 4) {
+      const ca = coeffs[c0 + k] as number;
+      const cb = coeffs[c0 + k + 1] as number;
+      const cc = coeffs[c0 + k + 2] as number;
+      const cd = coeffs[c0 + k + 3] as number;
+      for (let q = 0, w = pos + k; q < n; q++, w += down) {
+        acc[q] = (acc[q] as number) + (ca * (work[w] as number) + cb * (work[w + 1] as number)) + (cc * (work[w + 2] as number) + cd * (work[w + 3] as number));
+      }
+    }
+    for (; k < perPhase; k++) {
+      const c = coeffs[c0 + k] as number;
+      for (let q = 0, w = pos + k; q < n; q++, w += down) acc[q] = (acc[q] as number) + c * (work[w] as number);
+    }
   }
 
   /** Forgets all history (a new stream starts from silence). */

@@ -90,6 +90,15 @@ describe('Session timers (RFC 4028 §10)', () => {
     assert.deepEqual(ended, ['session-expired']);
   });
 
+  it('RFC 4028 §7.2: the 2xx to our refresh sets the new interval (Session-Expires 120 → next refresh 60 s later)', { todo: 'gap: Session.refresh() restarts the old plan and ignores the Session-Expires of the 2xx' }, () => {
+    const { core, session } = setup('uac');
+    session.startTimer({ interval: 180, refresher: 'uac' });
+    core.timers.advance(90_000);
+    core.answerLast('INVITE', 200, [['Session-Expires', '120;refresher=uac']], ANSWER_SDP);
+    core.timers.advance(60_000);
+    assert.deepEqual(core.sent.map((x) => x.at), [90_000, 150_000]);
+  });
+
   it('a refresh answered with a failure ends the session with BYE as refresh-failed', () => {
     const { core, session, ended } = setup('uac');
     session.startTimer({ interval: 90, refresher: 'uac' });
@@ -197,6 +206,17 @@ describe('re-INVITE and UPDATE received (RFC 3261 §14.2, RFC 3311 §5.2)', () =
     const theirs = peerRequest('INVITE', 2, [], SDP);
     session.handleRequest(theirs, core.serverTx(theirs));
     assert.equal(core.responses.at(-1)?.status, 491);
+  });
+
+  it('RFC 3311 §5.2: an UPDATE with an offer while our re-INVITE offer is unanswered gets 491', { todo: 'bug: Session.handleRefresh checks glare for INVITE only; an UPDATE offer during our pending re-INVITE is passed to onOffer and answered 200' }, () => {
+    const { core, session } = setup('uas');
+    const offers: (string | undefined)[] = [];
+    session.handlers.onOffer = (offer) => { offers.push(offer); return { sdp: ANSWER_SDP }; };
+    session.request('INVITE', HOLD_SDP, () => undefined);
+    const update = peerRequest('UPDATE', 2, [], SDP);
+    session.handleRequest(update, core.serverTx(update));
+    assert.equal(core.responses.at(-1)?.status, 491);
+    assert.deepEqual(offers, []);
   });
 
   it('§14.2: a re-INVITE before the ACK for our 2xx to the previous one gets 500 with Retry-After 0–10', () => {

@@ -99,7 +99,7 @@ describe('RFC 4028 §6: 422 Session Interval Too Small', () => {
     await waitFor(() => b.transport.received('ACK').length === 1, 'the ACK for the 422');
   });
 
-  it('after a 422 the UAC retries once with Session-Expires and Min-SE raised to the 422\'s Min-SE (RFC 4028 §7.4)', { todo: 'gap: OutgoingInvite reports 422 as a failure and never retries' }, async () => {
+  it('after a 422 the UAC retries once with Session-Expires and Min-SE raised to the 422\'s Min-SE (RFC 4028 §7.3)', { todo: 'gap: OutgoingInvite reports 422 as a failure and never retries' }, async () => {
     b.ua.onInvite = (inv) => { inv.answer(OFFER_SDP); };
     const d = dial(a, b, { sdp: OFFER_SDP });
     const out = await within(d.outcome, 'the outcome', 1000).catch(() => undefined);
@@ -107,5 +107,27 @@ describe('RFC 4028 §6: 422 Session Interval Too Small', () => {
     assert.equal(retry?.headers.get('session-expires'), '90');
     assert.equal(retry?.headers.get('min-se'), '90');
     assert.equal(out?.kind, 'answer');
+  });
+});
+
+describe('OutgoingInvite extra headers and the session timer', () => {
+  let a: UaSide;
+  let b: UaSide;
+  before(async () => {
+    a = await startUa();
+    b = await startUa();
+  });
+  after(async () => {
+    await a.stop();
+    await b.stop();
+  });
+
+  it('a Session-Expires given in invite({ headers }) replaces the UA default instead of duplicating it', { todo: 'bug: OutgoingInvite.build() add()s opts.headers after setting Session-Expires itself, so the INVITE carries two Session-Expires and the peer answers 400 "Multiple session-expires Values" (RFC 3261 §7.3.1, RFC 4028 §4: a single value)' }, async () => {
+    b.ua.onInvite = (inv) => { inv.answer(OFFER_SDP); };
+    const d = dial(a, b, { sdp: OFFER_SDP, headers: [['Session-Expires', '600;refresher=uas']] });
+    const out = await within(d.outcome, 'the outcome');
+    assert.deepEqual(b.transport.received('INVITE')[0]?.headers.getAll('session-expires'), ['600;refresher=uas']);
+    assert.equal(out.kind === 'answer' ? out.res.headers.get('session-expires') : out.kind, '600;refresher=uas');
+    if (out.kind === 'answer') await out.session.end('local-bye');
   });
 });
