@@ -34,6 +34,8 @@ export interface UserAgentOptions {
   metrics: Metrics;
   userAgent: string;
   sessionTimers: SessionTimerConfig;
+  /** How long an INVITE's From tag/Call-ID/CSeq is remembered to detect merged requests (§8.2.2.2): 64*T1 (default 32 s). */
+  mergedRequestWindowMs?: number;
   /** The admission gate (trunk match, rate limit, digest); everything is accepted when absent. */
   admit?: (req: SipRequest, inDialog: boolean) => Admission;
 }
@@ -126,7 +128,7 @@ export class UserAgent implements TransactionUser, IncomingInviteHost, OutgoingI
       return this.respond(tx, res);
     }
     this.merged.set(mergeKey, txKey);
-    this.timers.setTimeout(() => this.merged.delete(mergeKey), 64 * 500);
+    this.timers.setTimeout(() => this.merged.delete(mergeKey), this.opts.mergedRequestWindowMs ?? 32_000);
     tx.trying();
     const invite = new IncomingInvite(req, tx, this, timer);
     if (trunk !== undefined) invite.trunk = trunk;

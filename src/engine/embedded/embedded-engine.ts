@@ -81,6 +81,7 @@ export class EmbeddedEngine implements Engine {
     this.ua = new UserAgent({
       transport: this.transport, transactions: this.transactions, timers: opts.timers, logger: opts.logger,
       metrics: opts.metrics, userAgent: opts.userAgent, sessionTimers: opts.sessionTimers,
+      mergedRequestWindowMs: 64 * opts.timerConfig.t1,
       admit: (req, inDialog) => this.admit(req, inDialog),
     });
     this.plane = new DataPlane({ host: opts.media.host, portMin: opts.media.portMin, portMax: opts.media.portMax, workers: opts.media.workers });

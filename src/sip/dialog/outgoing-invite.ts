@@ -3,7 +3,7 @@
  * credentials on 401/407 (§22.2, RFC 7616), CANCEL (§9.1: only once a provisional arrived), the ACK for
  * the 2xx (§13.2.2.4), and the Session it creates.
  */
-import { SipHeaders } from '../message/headers.js';
+import { SINGLE_HEADERS, SipHeaders, normalizeName } from '../message/headers.js';
 import { newBranch, newCallId, newTag, setBody } from '../message/build.js';
 import { sdpOf } from '../message/multipart.js';
 import { SipRequest, type SipResponse } from '../message/sip-message.js';
@@ -52,6 +52,8 @@ export class OutgoingInvite {
   private readonly callId: string;
   private readonly localTag = newTag();
   private cseq = 1;
+  /** Set from a 422's Min-SE for the one retry RFC 4028 §7.3 allows. */
+  private minSE?: number;
 
   constructor(private readonly opts: OutgoingInviteOptions, private readonly host: OutgoingInviteHost) {
     this.callId = newCallId(opts.dest.address);
@@ -78,7 +80,15 @@ export class OutgoingInvite {
     h.set('Allow', this.host.allow);
     h.set('Supported', this.host.supported);
     if (this.host.sessionTimers.enabled) h.set('Session-Expires', String(this.host.sessionTimers.sessionExpires));
-    for (const [k, v] of this.opts.headers ?? []) h.add(k, v);
+    // Headers that may appear once (Session-Expires, Min-SE, …) replace the UA's own; others are added.
+    for (const [k, v] of this.opts.headers ?? []) {
+      if (SINGLE_HEADERS.has(normalizeName(k))) h.set(k, v);
+      else h.add(k, v);
+    }
+    if (this.minSE !== undefined) {
+      h.set('Session-Expires', String(this.minSE));
+      h.set('Min-SE', String(this.minSE));
+    }
     if (authorization) h.set(authorization[0], authorization[1]);
     const req = new SipRequest('INVITE', this.opts.target, h);
     if (this.opts.sdp) setBody(req, 'application/sdp', this.opts.sdp);
@@ -114,6 +124,17 @@ export class OutgoingInvite {
         return;
       }
     }
+    if (s === 422 && this.minSE === undefined && !this.cancelRequested) {
+      // RFC 4028 §7.3: retry once with Session-Expires and Min-SE raised to the 422's Min-SE.
+      const min = Number(res.headers.get('min-se')?.split(';')[0]?.trim());
+      if (Number.isInteger(min) && min > 0) {
+        this.minSE = min;
+        this.cseq++;
+        this.request = this.build();
+        this.send(this.request);
+        return;
+      }
+    }
     if (this.state === 'cancelled') return this.events.onFailure?.(487, 'Request Terminated', res);
     this.fail(s, res.reason, res);
   }
@@ -143,6 +164,7 @@ export class OutgoingInvite {
       // §15: a 2xx that crossed our CANCEL still creates a session; end it at once.
       this.state = 'cancelled';
       void session.end('local-bye');
+      this.events.onFailure?.(487, 'Request Terminated', res);
       return;
     }
     this.state = 'answered';

@@ -10,7 +10,7 @@ import type { SipRequest, SipResponse } from '../message/sip-message.js';
 import type { InviteServerTransaction } from '../transaction/invite-server.js';
 import type { ServerTransaction } from '../transaction/transaction-layer.js';
 import type { Dialog } from './dialog.js';
-import { expiryDelayMs, negotiateAsUas, refreshDelayMs, sessionExpiresHeader, type SessionTimerPlan } from './session-timer.js';
+import { expiryDelayMs, negotiateAsUas, readAnswerAsUac, refreshDelayMs, sessionExpiresHeader, type SessionTimerPlan } from './session-timer.js';
 import type { UaCore } from './ua-core.js';
 
 export type SessionEndReason =
@@ -130,6 +130,10 @@ export class Session {
       if (!this.outgoingReinvite) res.headers.set('Retry-After', String(Math.floor(Math.random() * 10)));
       return void this.core.respond(tx, res);
     }
+    if (req.method === 'UPDATE' && this.outgoingReinvite && sdpOf(req) !== undefined) {
+      // RFC 3311 §5.2: an UPDATE offer while our own offer is unanswered MUST get 491.
+      return void this.core.respond(tx, createResponse(req, 491));
+    }
     const decision = negotiateAsUas(req, this.core.sessionTimers);
     if (decision.kind === 'reject') {
       const res = createResponse(req, 422);
@@ -172,13 +176,25 @@ export class Session {
     return { interval: plan.interval, refresher: plan.refresher === 'uac' ? 'uas' : 'uac' };
   }
 
+  /** A plan read from the response to a request WE sent: uac = us. */
+  private outgoingRoles(plan: SessionTimerPlan): SessionTimerPlan {
+    const weRefresh = plan.refresher === 'uac';
+    const refresher: 'uac' | 'uas' = weRefresh ? this.dialog.role : this.dialog.role === 'uas' ? 'uac' : 'uas';
+    return { interval: plan.interval, refresher };
+  }
+
   /** §10: refresh by UPDATE when the peer allows it (no SDP needed), else by re-INVITE with our current SDP. */
   private refresh(): void {
     if (this.ended || !this.timer) return;
     const plan = this.timer;
     const method = 'INVITE';
     this.request(method, this.localSdp, (res) => {
-      if (res.status >= 200 && res.status < 300) this.startTimer(plan);
+      if (res.status >= 200 && res.status < 300) {
+        // RFC 4028 §7.2: the 2xx's Session-Expires sets the new interval; its refresher names the ends of
+        // this transaction (uac = us, the sender of the refresh).
+        const answered = readAnswerAsUac(res);
+        this.startTimer(answered ? this.outgoingRoles(answered) : plan);
+      }
       else if (res.status === 491) this.timerHandle = this.core.timers.setTimeout(() => this.refresh(), 2000 + Math.random() * 2000);
       else if (res.status >= 300) void this.end('refresh-failed', 'Session Refresh Failed');
       // RFC 4028 §7.4: in a refresh we send, refresher=uac names the sender (us), whatever our dialog role.

@@ -2,8 +2,9 @@
 import type { UasCapabilities } from './validate.js';
 
 export const UAS_CAPABILITIES: UasCapabilities = {
-  allow: ['INVITE', 'ACK', 'BYE', 'CANCEL', 'OPTIONS', 'INFO', 'UPDATE', 'REFER', 'NOTIFY'],
-  supported: ['timer', 'replaces', 'norefersub'],
+  // REFER is sent, not served: a PBX's REFER gets 405 with this Allow (RFC 3261 §20.5); no Replaces support.
+  allow: ['INVITE', 'ACK', 'BYE', 'CANCEL', 'OPTIONS', 'INFO', 'UPDATE', 'NOTIFY'],
+  supported: ['timer'],
   accept: {
     INVITE: ['application/sdp', 'multipart/mixed'],
     UPDATE: ['application/sdp', 'multipart/mixed'],

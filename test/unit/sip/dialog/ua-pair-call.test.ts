@@ -156,7 +156,7 @@ describe('CANCEL (RFC 3261 §9)', () => {
     assert.equal(d.invite.state, 'cancelled');
   });
 
-  it('a cancel() overtaken by a 200 still tells the caller how it ended', { todo: 'bug: OutgoingInvite.answered() ends the session but fires neither onAnswer nor onFailure when cancelRequested' }, async () => {
+  it('a cancel() overtaken by a 200 still tells the caller how it ended', async () => {
     const invited = nextInvite(b);
     const d = dial(a, b, { sdp: OFFER_SDP });
     const incoming = await within(invited, 'INVITE');
@@ -213,7 +213,7 @@ describe('in-dialog requests (RFC 3261 §12.2; RFC 6086 INFO)', () => {
     const call = await establish(a, b);
     const res = await request(a, call.uac, 'OPTIONS');
     assert.equal(res.status, 200);
-    assert.deepEqual(res.headers.getAll('allow'), ['INVITE', 'ACK', 'BYE', 'CANCEL', 'OPTIONS', 'INFO', 'UPDATE', 'REFER', 'NOTIFY']);
+    assert.deepEqual(res.headers.getAll('allow'), ['INVITE', 'ACK', 'BYE', 'CANCEL', 'OPTIONS', 'INFO', 'UPDATE', 'NOTIFY']);
     assert.equal(res.headers.get('accept'), 'application/sdp');
     assert.ok(res.headers.getAll('supported').includes('timer'));
     assert.equal(call.uas.isEnded, false);
@@ -285,7 +285,7 @@ describe('UserAgent ⇄ UserAgent over TCP', () => {
 });
 
 describe('TCP connection reuse after the peer closed it (RFC 3261 §18.1.1)', () => {
-  it('a new INVITE to a peer whose earlier connection closed opens a new connection and arrives', { todo: 'bug: StreamTransport.open() registers the outbound connection under the destination key, but the close handler only removes the key computed in adopt() ("undefined:undefined" before connect), so send() keeps writing to the destroyed socket; the INVITE is lost silently and ends in Timer B (408)' }, async () => {
+  it('a new INVITE to a peer whose earlier connection closed opens a new connection and arrives', async () => {
     const a = await startUa({ transports: ['tcp'], timerConfig: { ...DEFAULT_TIMERS, timerB: 1000 } });
     const first = await startUa({ transports: ['tcp'] });
     const port = first.port('tcp');
