@@ -13,7 +13,9 @@ module.exports = {
     { name: 'observability-only-shared', severity: 'error', from: { path: layer('observability') }, to: { path: '^src/', pathNot: [layer('observability'), layer('shared')] } },
     { name: 'sip-downhill', severity: 'error', from: { path: layer('sip') }, to: { path: '^src/', pathNot: [layer('sip'), layer('observability'), layer('shared')] } },
     { name: 'media-downhill', severity: 'error', from: { path: layer('media') }, to: { path: '^src/', pathNot: [layer('media'), layer('sdp'), layer('observability'), layer('shared')] } },
-    { name: 'siblings-downhill', severity: 'error', from: { path: '^src/(agent|integrations|events|store)/' }, to: { path: '^src/', pathNot: ['^src/$1/', layer('observability'), layer('shared')] } },
+    { name: 'siblings-downhill', severity: 'error', from: { path: '^src/(integrations|events|store)/' }, to: { path: '^src/', pathNot: ['^src/$1/', layer('observability'), layer('shared')] } },
+    // The agent dialects' wire formats are codecs (μ-law, L16): agent may use media's pure codec functions, nothing else of media.
+    { name: 'agent-downhill', severity: 'error', from: { path: layer('agent') }, to: { path: '^src/', pathNot: [layer('agent'), '^src/media/codec/', layer('observability'), layer('shared')] } },
     { name: 'call-uses-ports-only', severity: 'error', from: { path: layer('call') }, to: { path: ['^src/(sip|sdp|media|agent|http)/', '^src/engine/(?!engine\\.ts$)'] } },
     { name: 'transfer-downhill', severity: 'error', from: { path: layer('transfer') }, to: { path: '^src/', pathNot: [layer('transfer'), '^src/engine/engine\\.ts$', layer('observability'), layer('shared')] } },
     { name: 'embedded-engine-deps', severity: 'error', from: { path: '^src/engine/embedded/' }, to: { path: '^src/(call|transfer|integrations|events|store|http|config|engine/drachtio)/' } },

@@ -49,13 +49,15 @@ export interface WindowResult {
   /** RTP datagrams that arrived from the engine during the window (echoes and keepalive silence). */
   received: number;
   rtt: { p50Ms: number; p99Ms: number; maxMs: number };
+  /** Calls with at least one missing echo, the most any call missed, and where in the window misses sit (tenths). */
+  loss: { calls: number; maxPerCall: number; byTenth: number[] };
   /** How late our own 2 ms send slots ran (generator starved of CPU shows here). */
   sendLate: { p50Ms: number; p99Ms: number; maxMs: number };
 }
 
 export class LoadGenerator {
   readonly calls: Call[] = [];
-  readonly totals: StreamTotals = { sent: 0, received: 0, rtcpReceived: 0, srtpFailures: 0, duplicates: 0 };
+  readonly totals: StreamTotals = { sent: 0, received: 0, rtcpReceived: 0, srtpFailures: 0, duplicates: 0, sendErrors: 0 };
   readonly rtt = new Histogram();
   private readonly sendLate = new Histogram();
   private readonly slots: RtpStream[][] = Array.from({ length: SLOTS }, () => []);
@@ -219,11 +221,21 @@ export class LoadGenerator {
   windowResult(): WindowResult {
     let sent = 0;
     let missing = 0;
+    const loss = { calls: 0, maxPerCall: 0, byTenth: new Array<number>(10).fill(0) };
+    const where: number[] = [];
     for (const c of this.calls) {
       sent += c.stream.sentInWindow();
-      missing += c.stream.missingInWindow();
+      const m = c.stream.missingInWindow();
+      missing += m;
+      if (m > 0) {
+        loss.calls++;
+        if (process.env.BENCH_DEBUG) process.stderr.write(`call ${c.index}: port ${c.stream.port} -> ${c.stream.remotePort}, missing ${m}, received ${c.stream.received}, sent ${c.stream.sent}\n`);
+      }
+      loss.maxPerCall = Math.max(loss.maxPerCall, m);
+      c.stream.missingWhere(where);
     }
-    return { sent, missing, received: this.receivedAtEnd - this.receivedAtStart, rtt: this.rtt.summary(), sendLate: this.sendLate.summary() };
+    for (const x of where) loss.byTenth[Math.min(9, Math.floor(x * 10))]++;
+    return { sent, missing, loss, received: this.receivedAtEnd - this.receivedAtStart, rtt: this.rtt.summary(), sendLate: this.sendLate.summary() };
   }
 
   // ---- teardown -----------------------------------------------------------------------------------------

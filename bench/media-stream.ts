@@ -40,6 +40,7 @@ export interface StreamTotals {
   rtcpReceived: number;
   srtpFailures: number;
   duplicates: number;
+  sendErrors: number;
 }
 
 export class RtpStream {
@@ -55,6 +56,7 @@ export class RtpStream {
   /** Packets sent = the next tag. */
   sent = 0;
   received = 0;
+  remotePort = 0;
   srtp?: SrtpContexts;
   /** Tags in [winFrom, winTo) are the measurement window. */
   winFrom = Number.MAX_SAFE_INTEGER;
@@ -73,8 +75,9 @@ export class RtpStream {
     });
     rtp.on('message', (msg) => this.onRtp(msg));
     rtcp.on('message', () => { totals.rtcpReceived++; });
-    // A connected UDP socket reports ICMP port-unreachable as errors once the engine has gone: not ours to fix.
-    rtp.on('error', () => undefined);
+    // Send errors (without a callback, dgram emits them); a connected socket also reports ICMP port-unreachable
+    // here once the engine has gone.
+    rtp.on('error', () => { totals.sendErrors++; });
     rtcp.on('error', () => undefined);
   }
 
@@ -95,6 +98,7 @@ export class RtpStream {
 
   /** Send to the engine's RTP port only (and hear only it): a connected socket skips the per-send lookup. */
   connect(address: string, port: number): Promise<void> {
+    this.remotePort = port;
     return new Promise((resolve) => this.rtp.connect(port, address, () => resolve()));
   }
 
@@ -151,6 +155,13 @@ export class RtpStream {
     const to = Math.min(this.winTo, this.sent);
     for (let t = this.winFrom; t < to; t++) if (this.echoed[t] === 0) missing++;
     return missing;
+  }
+
+  /** Where in the window (0 = start, 1 = end) each missing tag sits, for telling edge effects from steady loss. */
+  missingWhere(into: number[]): void {
+    const to = Math.min(this.winTo, this.sent);
+    const span = Math.max(1, to - this.winFrom);
+    for (let t = this.winFrom; t < to; t++) if (this.echoed[t] === 0) into.push((t - this.winFrom) / span);
   }
 
   /** Packets sent in the window. */

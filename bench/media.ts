@@ -12,7 +12,8 @@
  *   (then: npx tsx bench/cpuprofile-top.ts /tmp/prof/*.cpuprofile)
  *
  * Flags: --calls (comma list), --modes plain,srtp (or --srtp), --duration, --warmup, --rate (calls/s set up),
- * --workers (media.workers), --wait-idle S (wait up to S s for a quiet host first: the generator and the engine
+ * --workers (media.workers), --engine-root DIR (run the Switchboard checked out there, e.g. an exported commit,
+ * to compare versions), --wait-idle S (wait up to S s for a quiet host first: the generator and the engine
  * share its cores, and any other load shows up as pacing jitter).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -21,7 +22,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { cpuSeconds, rssBytes } from './proc-stats.js';
 import { hostCpu, startEngine, threadCpu, threadCpuDelta, udpDrops, type ThreadCpu, type ThreadProbe } from './media-engine.js';
-import { LoadGenerator } from './media-load.js';
+import { LoadGenerator, type WindowResult } from './media-load.js';
 
 const { values } = parseArgs({
   options: {
@@ -35,6 +36,7 @@ const { values } = parseArgs({
     workers: { type: 'string' },
     'cpu-prof': { type: 'string' },
     'wait-idle': { type: 'string', default: '0' },
+    'engine-root': { type: 'string' },
   },
 });
 const callCounts = (values.calls ?? '').split(',').map(Number).filter((n) => n > 0);
@@ -68,6 +70,8 @@ interface Row {
   engineSocketDrops: number;
   generatorSocketDrops: number;
   receivedFromEngine: number;
+  loss: WindowResult['loss'];
+  generatorSendErrors: number;
   arrivalToFrame: { p50Ms: number; p99Ms: number; maxMs: number; count: number };
   pacingJitter: { p50Ms: number; p99Ms: number; maxMs: number; count: number };
   schedulerMaxLateMs: number;
@@ -116,7 +120,7 @@ function worst(threads: ThreadProbe[], key: 'arrivalToFrame' | 'pacingJitter'): 
 
 async function runOne(mode: Mode, n: number): Promise<Row> {
   const loadavgBefore = loadavg()[0] ?? 0;
-  const engine = await startEngine(root, {
+  const engine = await startEngine(values['engine-root'] ?? root, {
     sipPort, httpPort: sipPort + 1, mediaPortMin: ENGINE_PORTS[0], mediaPortMax: ENGINE_PORTS[1], startTimeoutMs: 20_000,
     ...(workers !== undefined ? { workers } : {}),
     ...(values['cpu-prof'] ? { cpuProfDir: values['cpu-prof'] } : {}),
@@ -161,7 +165,7 @@ async function runOne(mode: Mode, n: number): Promise<Row> {
       engineCpuPct, cpuPerCallPct: engineCpuPct / Math.max(1, calls),
       sent: w.sent, echoed: w.sent - w.missing, lost: w.missing,
       engineSocketDrops: (drops1[0] as number) - (drops0[0] as number), generatorSocketDrops: (drops1[1] as number) - (drops0[1] as number),
-      receivedFromEngine: w.received,
+      receivedFromEngine: w.received, loss: w.loss, generatorSendErrors: gen.totals.sendErrors,
       arrivalToFrame: worst(probe, 'arrivalToFrame'), pacingJitter: worst(probe, 'pacingJitter'),
       schedulerMaxLateMs: Math.max(0, ...probe.map((t) => t.schedulerMaxLateMs)),
       rssMb: rss / 2 ** 20, baselineRssMb: baselineRss / 2 ** 20,
@@ -190,6 +194,8 @@ function printRow(r: Row): void {
   log(`  arrival→frame p50 ${f(r.arrivalToFrame.p50Ms, 3)} ms p99 ${f(r.arrivalToFrame.p99Ms, 3)} ms max ${f(r.arrivalToFrame.maxMs)} ms; pacing jitter p99 ${f(r.pacingJitter.p99Ms, 3)} ms max ${f(r.pacingJitter.maxMs)} ms; scheduler max late ${f(r.schedulerMaxLateMs)} ms`);
   log(`  RSS ${f(r.rssMb, 0)} MB (idle ${f(r.baselineRssMb, 0)} MB): ${f(r.rssPerCallKb, 0)} KB/call, +${f(r.addedRssPerCallKb, 0)} KB/call over idle; echo RTT p50 ${f(r.echoRtt.p50Ms, 1)} p99 ${f(r.echoRtt.p99Ms, 1)} ms; generator slots late p99 ${f(r.generatorSendLate.p99Ms)} ms`);
   log(`  engine threads (CPU s): ${r.engineThreads.slice(0, 6).map((t) => `${t.tid === r.enginePid ? 'main' : `${t.name}/${t.tid}`} ${f(t.seconds, 1)}`).join(', ')}`);
+  if (r.lost) log(`  missing echoes: ${r.loss.calls} calls, at most ${r.loss.maxPerCall} in one call; by tenth of the window: ${r.loss.byTenth.join(' ')}`);
+  log(`  echo RTT max ${f(r.echoRtt.maxMs, 1)} ms; generator slots late max ${f(r.generatorSendLate.maxMs, 1)} ms; generator send errors ${r.generatorSendErrors}`);
   if (r.endedByEngine || r.srtpFailures) log(`  calls ended by the engine: ${r.endedByEngine}; SRTP failures at the generator: ${r.srtpFailures}`);
 }
 

@@ -34,7 +34,7 @@ interface Row { rate: number; achieved: number; calls: number; ok: number; faile
 function writeConfig(): string {
   const dir = mkdtempSync(join(tmpdir(), 'sb-bench-'));
   mkdirSync(join(dir, 'dialplans'));
-  writeFileSync(join(dir, 'dialplans', 'bench.yaml'), 'routes:\n  - name: bench\n    agent: { url: "ws://127.0.0.1:1/none" }\n');
+  writeFileSync(join(dir, 'dialplans', 'bench.yaml'), 'routes:\n  - name: bench\n    lineTest: { kind: echo }\n    agent: { url: "ws://127.0.0.1:1/none" }\n');
   writeFileSync(join(dir, 'switchboard.yaml'), `
 sip:
   listen: [{ transport: udp, host: 127.0.0.1, port: ${sipPort} }]

@@ -52,6 +52,7 @@ export async function startSwitchboard(opts: StartOptions): Promise<Switchboard>
     maxCallsFor: (trunk) => maxCalls.get(trunk) ?? 0,
     routes: () => dialplans.matcher,
     maxDurationMs: config.calls.maxDurationSeconds * 1000,
+    agentMaxBufferedBytes: config.agents.maxBufferedBytes,
   });
   await engine.start();
   const http: HttpServer = createHttpServer({

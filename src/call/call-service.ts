@@ -20,12 +20,14 @@ export interface CallServiceOptions {
   routes(): RouteMatcher;
   /** Longest a call may last before Switchboard hangs up. */
   maxDurationMs: number;
+  agentMaxBufferedBytes: number;
 }
 
 /** What happens in calls, for observers (tests today; webhooks and the agent link later). */
 export type CallEvent =
   | { type: 'answered'; callId: string; trunk: string; route: string }
   | { type: 'dtmf'; callId: string; digit: string; durationMs: number }
+  | { type: 'agent'; callId: string; event: { event: string; [key: string]: unknown } }
   | { type: 'ended'; callId: string; cause: string };
 
 export class CallService {
@@ -77,7 +79,10 @@ export class CallService {
       metrics.callsTotal.inc({ direction: 'inbound', outcome: 'caller_cancelled' });
       release();
     });
-    const deps: StepDeps = { registry: this.registry, maxCallsFor: this.opts.maxCallsFor, routes: this.opts.routes };
+    const deps: StepDeps = {
+      registry: this.registry, maxCallsFor: this.opts.maxCallsFor, routes: this.opts.routes,
+      agentMaxBufferedBytes: this.opts.agentMaxBufferedBytes,
+    };
     const reject = (r: Rejection): void => {
       ctx.log.info({ status: r.status, outcome: r.label }, 'call rejected');
       metrics.callsTotal.inc({ direction: 'inbound', outcome: r.label });
@@ -98,6 +103,20 @@ export class CallService {
       ctx.log.info({ setupMs: Math.round(this.opts.timers.now() - started) }, 'call answered');
       const limit = this.opts.timers.setTimeout(() => void leg.hangup('Maximum Call Duration'), this.opts.maxDurationMs);
       this.publish({ type: 'answered', callId: call.id, trunk: call.trunk, route: ctx.route?.name ?? '' });
+      if (ctx.agentConnectMs !== undefined) metrics.agentConnectSeconds.observe(ctx.agentConnectMs / 1000);
+      leg.onAgent((ev) => {
+        if (ev.type === 'closed') {
+          // The agent went away mid-call. (Transfer to the route's operator: integrations/transfer issue.)
+          ctx.log.warn({ code: ev.code, reason: ev.reason }, 'agent disconnected');
+          void leg.hangup('Agent Disconnected', 'agent-disconnected');
+        } else if (ev.event.event === 'hangup') {
+          ctx.log.info('agent hung up');
+          void leg.hangup('Agent Hangup', 'agent-hangup');
+        } else {
+          ctx.log.info({ event: ev.event.event }, 'agent control event');
+          this.publish({ type: 'agent', callId: call.id, event: ev.event });
+        }
+      });
       leg.onDtmf((digit, durationMs) => {
         ctx.log.debug({ digit }, 'dtmf');
         this.publish({ type: 'dtmf', callId: call.id, digit, durationMs });

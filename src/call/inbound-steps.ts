@@ -16,10 +16,13 @@ export interface StepContext {
   route?: RouteInfo;
   /** Set by authenticateTrunk once a trunk slot is held; released by the call's teardown. */
   holdsSlot: boolean;
+  agentConnectMs?: number;
 }
 
 export interface StepDeps {
   registry: CallRegistry;
+  /** Bound on audio queued toward a slow agent (config agents.maxBufferedBytes). */
+  agentMaxBufferedBytes: number;
   maxCallsFor(trunk: string): number;
   routes(): RouteMatcher;
 }
@@ -49,7 +52,27 @@ export const matchDialplan: Step = {
   },
 };
 
-// (enrich caller — integrations issue) and (connect agent — agent-link issue) go here.
+// (enrich caller — integrations issue) goes here.
+
+/** Connect the route's agent before answering (the caller hears ringing meanwhile); 480 if it cannot be reached. */
+export const connectAgent: Step = {
+  name: 'connect-agent',
+  async run(ctx, deps) {
+    const route = ctx.route;
+    if (!route || route.lineTest) return undefined;
+    try {
+      const { connectMs } = await ctx.call.connectAgent({
+        ...route.agent, meta: { route: route.name },
+        connectTimeoutMs: route.budgets.agentConnectMs, maxBufferedBytes: deps.agentMaxBufferedBytes,
+      });
+      ctx.agentConnectMs = connectMs;
+      return undefined;
+    } catch (e) {
+      if (e instanceof RejectionError) return e.rejection;
+      throw e;
+    }
+  },
+};
 
 /** Offer/answer per the trunk's SRTP policy; 488/400 with a Warning when nothing acceptable is offered. */
 export const negotiateMedia: Step = {
@@ -58,9 +81,10 @@ export const negotiateMedia: Step = {
     try {
       const route = ctx.route;
       const test = route?.lineTest;
-      // Until the agent link exists, calls get a line test: echo unless the route asks for a tone.
-      const app = test?.kind === 'tone' ? { kind: 'tone' as const, frequency: test.frequency, amplitude: 8000 }
-        : { kind: 'echo' as const, delayMs: test?.delayMs ?? 500 };
+      // The agent, or the route's line test (echo or tone) instead of it.
+      const app = !test ? { kind: 'agent' as const }
+        : test.kind === 'tone' ? { kind: 'tone' as const, frequency: test.frequency, amplitude: 8000 }
+          : { kind: 'echo' as const, delayMs: test.delayMs };
       await ctx.call.prepareMedia({ sampleRate: route?.agent.sampleRate ?? 8000, app });
       return undefined;
     } catch (e) {
@@ -80,4 +104,4 @@ export const ringBeforeAnswer: Step = {
   },
 };
 
-export const INBOUND_STEPS: readonly Step[] = [authenticateTrunk, matchDialplan, negotiateMedia, ringBeforeAnswer];
+export const INBOUND_STEPS: readonly Step[] = [authenticateTrunk, matchDialplan, connectAgent, negotiateMedia, ringBeforeAnswer];

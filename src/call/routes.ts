@@ -3,7 +3,14 @@ export interface RouteInfo {
   name: string;
   /** Minimum ringing before answer. */
   ringMs: number;
-  agent: { sampleRate: 8000 | 16000 | 24000 };
+  agent: {
+    url: string;
+    protocol: 'twilio' | 'l16';
+    sampleRate: 8000 | 16000 | 24000;
+    headers: Record<string, string>;
+    parameters: Record<string, string | number | boolean>;
+  };
+  budgets: { agentConnectMs: number };
   lineTest?: { kind: 'echo' | 'tone'; delayMs: number; frequency: number };
 }
 

@@ -122,6 +122,10 @@ export const Calls = Type.Object({
   ringingTimeoutMs: WithDefault(Type.Integer({ minimum: 1, description: 'How long an outgoing leg (e.g. to the operator) may ring before it is abandoned. Default 30000.' }), 30000),
 }, { additionalProperties: false, description: 'Per-call limits.' });
 
+export const Agents = Type.Object({
+  maxBufferedBytes: WithDefault(Type.Integer({ minimum: 4096, description: 'Most bytes queued toward one agent before audio to it is dropped (a slow agent never grows memory). Default 131072.' }), 131072),
+}, { additionalProperties: false, description: 'The WebSocket link to voice-AI agents.' });
+
 export const ConfigSchema = Type.Object({
   engine: WithDefault(StringEnum(['embedded', 'drachtio'] as const, { description: 'SIP/media engine: the embedded stack, or drachtio + FreeSWITCH. Default embedded.' }), 'embedded'),
   log: WithEmptyDefault(Log),
@@ -132,6 +136,7 @@ export const ConfigSchema = Type.Object({
   trunks: Type.Array(Trunk, { minItems: 1 }),
   shutdown: WithEmptyDefault(Shutdown),
   calls: WithEmptyDefault(Calls),
+  agents: WithEmptyDefault(Agents),
 }, {
   additionalProperties: false,
   title: 'Switchboard configuration',

@@ -41,10 +41,31 @@ export interface Rejection {
 /** How the call ended after answer. */
 export type EndCause =
   | 'caller-hangup' | 'local-hangup' | 'session-expired' | 'ack-timeout' | 'media-timeout' | 'signalling-failure'
-  | 'shutdown';
+  | 'agent-hangup' | 'agent-disconnected' | 'shutdown';
+
+/** The voice-AI agent to connect for a call (a dialplan route's `agent`, plus its budget). */
+export interface AgentRequest {
+  url: string;
+  protocol: 'twilio' | 'l16';
+  sampleRate: 8000 | 16000 | 24000;
+  headers: Record<string, string>;
+  parameters: Record<string, string | number | boolean>;
+  /** Call facts the agent receives in its first message. */
+  meta: { route: string };
+  connectTimeoutMs: number;
+  /** Bound on audio queued toward a slow agent. */
+  maxBufferedBytes: number;
+}
+
+/** What the agent link reports after connect. */
+export type AgentLinkEvent =
+  | { type: 'control'; event: { event: string; [key: string]: unknown } }
+  | { type: 'closed'; code: number; reason: string };
 
 /** What plays the far side of the call's audio on the data plane (before/without an agent). */
 export type MediaApplication =
+  /** The agent connected with InboundCall.connectAgent. */
+  | { kind: 'agent' }
   | { kind: 'echo'; delayMs: number }
   | { kind: 'tone'; frequency: number; amplitude: number }
   | { kind: 'silence' };
@@ -63,6 +84,11 @@ export interface InboundCall extends InboundCallInfo {
    * Throws a Rejection-carrying error (488/400) when no acceptable media exists.
    */
   prepareMedia(req: MediaRequest): Promise<void>;
+  /**
+   * Connect the call's agent on the data plane (before answer). Resolves when the agent accepted the
+   * WebSocket; rejects with a RejectionError (480) when it cannot be reached within the budget.
+   */
+  connectAgent(req: AgentRequest): Promise<{ connectMs: number }>;
   /** Send the 2xx; resolves with the established leg. */
   answer(): Promise<CallLeg>;
   reject(r: Rejection): void;
@@ -72,10 +98,15 @@ export interface InboundCall extends InboundCallInfo {
 
 export interface CallLeg {
   readonly id: string;
-  hangup(reason?: string): Promise<void>;
+  /** End the call with BYE; `cause` labels why (default local-hangup). */
+  hangup(reason?: string, cause?: EndCause): Promise<void>;
   onEnded(cb: (cause: EndCause) => void): void;
   /** DTMF from RFC 4733 or SIP INFO (one event per key press). */
   onDtmf(cb: (digit: string, durationMs: number) => void): void;
+  /** Control events from the call's agent, and its disconnection. */
+  onAgent(cb: (ev: AgentLinkEvent) => void): void;
+  /** A Switchboard → agent message (integration results, transfer notices). */
+  sendToAgent(message: Record<string, unknown>): void;
 }
 
 /** An outbound call (operator bridge, REST-started calls). */

@@ -11,7 +11,7 @@ import { createSrtpContexts, type SrtpContexts } from './srtp/index.js';
 import { createCodec } from './codec/codec.js';
 import type { Timers } from '../shared/timers.js';
 import type { FrameScheduler, Tickable } from './frame-scheduler.js';
-import { createApp, type AppSink } from './apps/media-app.js';
+import { createApp, type AppProvider, type AppSink } from './apps/media-app.js';
 import { WavWriter } from './apps/wav-writer.js';
 import type { MediaOptions, MediaSpec, MediaStats, PlaneEvent } from './plane/protocol.js';
 import { ReceivePath } from './receive-path.js';
@@ -29,6 +29,7 @@ export interface MediaSessionInit {
   timers: Timers;
   scheduler: FrameScheduler;
   probe?: MediaProbe;
+  apps?: AppProvider;
   emit(ev: PlaneEvent): void;
   onClosed(): void;
 }
@@ -49,6 +50,7 @@ interface Running {
   recOut?: WavWriter;
   frameSamples: number;
   startedAt: number;
+  firstAudioOutMs?: number;
 }
 
 export class MediaSession implements Tickable {
@@ -73,7 +75,8 @@ export class MediaSession implements Tickable {
     const srtp = media.srtp ? createSrtpContexts({ suite: media.srtp.suite, localKey: Buffer.from(media.srtp.localKey), remoteKey: Buffer.from(media.srtp.remoteKey) }) : undefined;
     const clockRate = CLOCK_RATE[media.codec];
     const frameSamples = Math.round((options.pcmRate * media.ptime) / 1000);
-    const app = createApp(options.app, options.pcmRate);
+    const app = (options.app.kind === 'provided' ? this.s.apps?.create(this.s.id, options.app, options.pcmRate) : undefined)
+      ?? createApp(options.app, options.pcmRate);
     const run: Running = {
       media, options, app, srtp, frameSamples, startedAt: now,
       recv: new ReceivePath({
@@ -84,7 +87,10 @@ export class MediaSession implements Tickable {
           run.recIn?.write(pcm);
           run.app.onFrame(pcm);
         },
-        onDtmf: (ev) => this.s.emit({ ev: 'dtmf', id: this.s.id, digit: ev.digit, durationMs: ev.durationMs }),
+        onDtmf: (ev) => {
+          run.app.onDtmf?.(ev.digit, ev.durationMs);
+          this.s.emit({ ev: 'dtmf', id: this.s.id, digit: ev.digit, durationMs: ev.durationMs });
+        },
       }),
       send: new SendPath({
         codec: createCodec(media.codec), payloadType: media.payloadType, telephoneEventPt: media.telephoneEventPt,
@@ -101,6 +107,8 @@ export class MediaSession implements Tickable {
       run.recOut = new WavWriter(join(options.recordDir, `${this.s.id}-out.wav`), options.pcmRate);
     }
     this.run = run;
+    const pacer = run.send.pacer;
+    app.attach?.({ play: (pcm) => pacer.enqueue(pcm), mark: (name) => pacer.mark(name), clear: () => pacer.flush() });
     this.s.scheduler.add(this, media.ptime, now);
   }
 
@@ -177,8 +185,13 @@ export class MediaSession implements Tickable {
       if (pulled) run.send.pacer.enqueue(pulled);
     }
     const before = run.send.packetsSent;
+    const queued = run.send.pacer.queuedSamples > 0;
     run.send.tick(this.s.sockets.rtp, this.rtpTarget(), this.sending(), nowMs);
-    if (run.recOut && run.send.packetsSent > before) run.recOut.write(run.send.lastFrame ?? new Int16Array(run.frameSamples));
+    if (run.send.packetsSent > before) {
+      if (queued && run.firstAudioOutMs === undefined) run.firstAudioOutMs = nowMs - run.startedAt;
+      run.recOut?.write(run.send.lastFrame ?? new Int16Array(run.frameSamples));
+    }
+    if (run.send.playedMarks.length > 0) run.app.marksPlayed?.(run.send.playedMarks);
     run.rtcp.tick(this.s.sockets.rtcp, this.rtcpTarget(), nowMs);
     this.checkInactivity(run, nowMs);
   }
@@ -200,6 +213,7 @@ export class MediaSession implements Tickable {
       this.closed = true;
       this.s.scheduler.remove(this);
       if (run) run.rtcp.bye(this.s.sockets.rtcp, this.rtcpTarget(), this.s.timers.now());
+      run?.app.close?.();
       run?.recIn?.close();
       run?.recOut?.close();
       this.s.sockets.rtp.close();
@@ -214,6 +228,7 @@ export class MediaSession implements Tickable {
       framesDelivered: run.recv.framesDelivered,
     };
     if (run.rtcp.rttMs !== undefined) stats.rttMs = run.rtcp.rttMs;
+    if (run.firstAudioOutMs !== undefined) stats.firstAudioOutMs = run.firstAudioOutMs;
     return stats;
   }
 }

@@ -38,6 +38,18 @@ export function createMetrics(opts: { defaultMetrics?: boolean } = {}) {
       name: 'switchboard_calls_total', help: 'Calls ended, by outcome', labelNames: ['direction', 'outcome'] as const,
       registers: [registry],
     }),
+    agentConnectSeconds: new Histogram({
+      name: 'switchboard_agent_connect_seconds', help: 'Time to connect the agent WebSocket',
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5], registers: [registry],
+    }),
+    firstAudioOutSeconds: new Histogram({
+      name: 'switchboard_first_audio_out_seconds', help: 'Answer to the first agent audio leaving as RTP',
+      buckets: [0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10], registers: [registry],
+    }),
+    slowAgentFramesDropped: new Counter({
+      name: 'switchboard_agent_frames_dropped_total', help: 'Caller audio frames not sent to an agent that is not keeping up',
+      registers: [registry],
+    }),
     callSetupSeconds: new Histogram({
       name: 'switchboard_call_setup_seconds', help: 'INVITE received to 200 OK sent',
       buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5], registers: [registry],

@@ -25,7 +25,7 @@ describe('SRTP with baresip over TLS', { skip }, () => {
   const recordDir = mkdtempSync(join(tmpdir(), 'sb-srtp-'));
   before(async () => {
     sw = await startTestSwitchboard({
-      sipPort: 25960, httpPort: 28980, mediaPortMin: 50000, media: `recordDir: ${recordDir}`,
+      sipPort: 25960, httpPort: 28980, mediaPortMin: 10000, media: `recordDir: ${recordDir}`,
       trunks: `
   - name: pbx
     addresses: [127.0.0.1/32]

@@ -15,7 +15,7 @@ const skip = hasBaresip() ? false : 'baresip (baresip-core) is not installed';
 describe('baresip over TLS', { skip }, () => {
   let sw: TestSwitchboard;
   before(async () => {
-    sw = await startTestSwitchboard({ sipPort: 25360, httpPort: 28380, mediaPortMin: 44000 });
+    sw = await startTestSwitchboard({ sipPort: 25360, httpPort: 28380, mediaPortMin: 10000 });
   });
   after(async () => sw?.stop());
 

@@ -35,7 +35,7 @@ function exited(child: ChildProcess): Promise<number | null> {
 
 describe('process lifecycle', { skip }, () => {
   it('SIGTERM drains: live call completes, new calls get 503, /healthz says draining, then exit 0', async () => {
-    const { configPath } = writeConfig({ sipPort: 25460, httpPort: 28480, mediaPortMin: 46000 });
+    const { configPath } = writeConfig({ sipPort: 25460, httpPort: 28480, mediaPortMin: 10000 });
     const child = startProcess(configPath);
     const exit = exited(child);
     await waitHealthy(28480);
@@ -55,7 +55,7 @@ describe('process lifecycle', { skip }, () => {
   });
 
   it('SIGINT stops at once: the live call gets a BYE and the process exits 0', async () => {
-    const { configPath } = writeConfig({ sipPort: 25560, httpPort: 28580, mediaPortMin: 47000 });
+    const { configPath } = writeConfig({ sipPort: 25560, httpPort: 28580, mediaPortMin: 14000 });
     const child = startProcess(configPath);
     const exit = exited(child);
     await waitHealthy(28580);

@@ -9,7 +9,7 @@ import { readFileSync, readdirSync, readlinkSync } from 'node:fs';
 import { hasSipp, runSipp } from '../support/sipp.js';
 import { startTestSwitchboard, type TestSwitchboard } from '../support/switchboard.js';
 
-const MEDIA_MIN = 52000;
+const MEDIA_MIN = 10000;
 const skip = hasSipp() ? false : 'SIPp (sip-tester) is not installed';
 
 /** UDP sockets of THIS process (socket inodes among our fds) bound in the media port range. */
@@ -52,8 +52,10 @@ routes:
   - name: ring
     match: { to: "^ring$" }
     ringMs: 3000
+    lineTest: { kind: echo }
     agent: { url: "ws://127.0.0.1:1/none" }
   - name: any
+    lineTest: { kind: echo }
     agent: { url: "ws://127.0.0.1:1/none" }
 `,
     });

@@ -22,7 +22,7 @@ describe('SIPp pcap audio through the media engine', { skip }, () => {
   const recordDir = mkdtempSync(join(tmpdir(), 'sb-rec-'));
   const events: CallEvent[] = [];
   before(async () => {
-    sw = await startTestSwitchboard({ sipPort: 25860, httpPort: 28880, mediaPortMin: 48000, media: `recordDir: ${recordDir}, workers: 1` });
+    sw = await startTestSwitchboard({ sipPort: 25860, httpPort: 28880, mediaPortMin: 10000, media: `recordDir: ${recordDir}, workers: 1` });
     sw.sb.calls.onEvent((ev) => events.push(ev));
   });
   after(async () => {

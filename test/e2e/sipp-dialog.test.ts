@@ -14,7 +14,7 @@ describe('SIPp: dialog features against Switchboard', { skip }, () => {
   const TARGET = '127.0.0.1:25760';
   let sw: TestSwitchboard;
   before(async () => {
-    sw = await startTestSwitchboard({ sipPort: 25760, httpPort: 28780, mediaPortMin: 52000 });
+    sw = await startTestSwitchboard({ sipPort: 25760, httpPort: 28780, mediaPortMin: 10000 });
   });
   after(async () => sw?.stop());
 
@@ -60,7 +60,7 @@ describe('SIPp: a trunk at its maxCalls', { skip }, () => {
   let sw: TestSwitchboard;
   before(async () => {
     sw = await startTestSwitchboard({
-      sipPort: 25770, httpPort: 28790, mediaPortMin: 56000,
+      sipPort: 25770, httpPort: 28790, mediaPortMin: 14000,
       trunks: `
   - name: pbx
     addresses: [127.0.0.1/32]

@@ -16,13 +16,16 @@ routes:
   - name: ring
     match: { trunk: pbx, to: "^ring$" }
     ringMs: 3000
+    lineTest: { kind: echo }
     agent: { url: "ws://127.0.0.1:1/none" }
   - name: blocked
     match: { trunk: pbx, to: "^100$" }
     blacklist: ["^\\\\+37369000001$"]
+    lineTest: { kind: echo }
     agent: { url: "ws://127.0.0.1:1/none" }
   - name: any
     match: { trunk: pbx }
+    lineTest: { kind: echo }
     agent: { url: "ws://127.0.0.1:1/none" }
 `;
 

@@ -43,6 +43,7 @@ export const DEFAULT_DIALPLAN = `
 routes:
   - name: test
     match: { trunk: pbx, to: ".*" }
+    lineTest: { kind: echo }
     agent: { url: "ws://127.0.0.1:1/none", protocol: twilio }
 `;
 
@@ -50,7 +51,7 @@ export function writeConfig(o: TestSwitchboardOptions): { dir: string; configPat
   const dir = mkdtempSync(join(tmpdir(), 'sb-test-'));
   mkdirSync(join(dir, 'dialplans'));
   writeFileSync(join(dir, 'dialplans', 'test.yaml'), o.dialplan ?? DEFAULT_DIALPLAN);
-  const mediaMin = o.mediaPortMin ?? 40000;
+  const mediaMin = o.mediaPortMin ?? 10000;
   const yaml = `
 sip:
   listen:

@@ -8,7 +8,8 @@ import type { Session, SessionEndReason, OfferAnswer } from '../../sip/dialog/se
 import { answerOffer, serializeSdp, SdpNegotiationError, type LocalMediaOptions, type SessionDescription } from '../../sdp/index.js';
 import type { DataPlane } from '../../media/plane/data-plane.js';
 import type { MediaStats, PlaneEvent } from '../../media/plane/protocol.js';
-import type { CallLeg, EndCause } from '../engine.js';
+import type { AgentLinkEvent, CallLeg, EndCause } from '../engine.js';
+import { isAgentEvent } from './worker/agent-messages.js';
 import { parseDtmfInfo } from './dtmf-info.js';
 import { mediaSpecOf } from './media-spec.js';
 
@@ -25,6 +26,7 @@ const CAUSES: Record<SessionEndReason, EndCause> = {
 export class EmbeddedCallLeg implements CallLeg {
   private endedCbs: ((c: EndCause) => void)[] = [];
   private dtmfCbs: ((d: string, ms: number) => void)[] = [];
+  private agentCbs: ((ev: AgentLinkEvent) => void)[] = [];
   private ended = false;
   private endCause?: EndCause;
   /** Final media statistics, once the leg ended. */
@@ -41,7 +43,7 @@ export class EmbeddedCallLeg implements CallLeg {
     session.handlers.onEnded = (reason) => this.finish(this.endCause ?? CAUSES[reason]);
     session.handlers.onInfo = (req) => {
       const d = parseDtmfInfo(req.contentType, req.body.toString('utf8'));
-      if (d) this.dtmf(d.digit, d.durationMs);
+      if (d) this.dtmf(d.digit, d.durationMs, true);
     };
     session.handlers.onOffer = (offer) => this.reoffer(offer);
   }
@@ -62,22 +64,39 @@ export class EmbeddedCallLeg implements CallLeg {
 
   /** Events from this call's media session. */
   planeEvent(ev: PlaneEvent): void {
-    if (ev.ev === 'dtmf') this.dtmf(ev.digit, ev.durationMs);
+    if (ev.ev === 'app' && isAgentEvent(ev.payload)) {
+      const p = ev.payload;
+      if (p.type === 'control') for (const cb of this.agentCbs) cb({ type: 'control', event: p.event });
+      else if (p.type === 'closed') for (const cb of this.agentCbs) cb({ type: 'closed', code: p.code, reason: p.reason });
+      else if (p.type === 'ignored') this.logger.debug({ callId: this.id, event: p.event }, 'unknown agent event ignored');
+    } else if (ev.ev === 'dtmf') this.dtmf(ev.digit, ev.durationMs);
     else if (ev.ev === 'ended' && ev.reason === 'media-timeout') {
       this.endCause = 'media-timeout';
       void this.session.end('local-bye', 'RTP Timeout');
     }
   }
 
-  private dtmf(digit: string, ms: number): void {
+  /** DTMF from the media (RFC 4733) already reached the agent in the worker; SIP INFO DTMF is forwarded. */
+  private dtmf(digit: string, ms: number, fromInfo = false): void {
+    if (fromInfo) this.plane.app(this.id, { type: 'dtmf', digit, durationMs: ms });
     for (const cb of this.dtmfCbs) cb(digit, ms);
   }
+
+  onAgent(cb: (ev: AgentLinkEvent) => void): void {
+    this.agentCbs.push(cb);
+  }
+
+  sendToAgent(message: Record<string, unknown>): void {
+    this.plane.app(this.id, { type: 'send', message });
+  }
+
 
   sendDtmf(digit: string, durationMs = 100): void {
     this.plane.sendDtmf(this.id, digit, durationMs);
   }
 
-  hangup(reason = 'Normal Clearing'): Promise<void> {
+  hangup(reason = 'Normal Clearing', cause?: EndCause): Promise<void> {
+    if (cause) this.endCause ??= cause;
     return this.session.end('local-bye', reason);
   }
 

@@ -21,6 +21,7 @@ import type { TrunkGateConfig } from '../../sip/trunk/trunk-config.js';
 import type { SipRequest } from '../../sip/message/sip-message.js';
 import type { CallLeg, Engine, EngineStats, InboundCall, OriginateRequest } from '../engine.js';
 import { originate } from './outbound-call.js';
+import { AgentApps } from './worker/agent-apps.js';
 import { EmbeddedInboundCall } from './inbound-call.js';
 import type { EmbeddedCallLeg } from './call-leg.js';
 
@@ -84,7 +85,10 @@ export class EmbeddedEngine implements Engine {
       mergedRequestWindowMs: 64 * opts.timerConfig.t1,
       admit: (req, inDialog) => this.admit(req, inDialog),
     });
-    this.plane = new DataPlane({ host: opts.media.host, portMin: opts.media.portMin, portMax: opts.media.portMax, workers: opts.media.workers });
+    this.plane = new DataPlane({
+      host: opts.media.host, portMin: opts.media.portMin, portMax: opts.media.portMax, workers: opts.media.workers,
+      workerEntry: new URL('./worker/agent-worker.mjs', import.meta.url), apps: new AgentApps(),
+    });
     this.ua.onInvite = (invite) => {
       const call = new EmbeddedInboundCall(invite, {
         mediaPublicAddress: opts.publicAddress, plane: this.plane, codecs: opts.media.codecs, ptimeMs: opts.media.ptimeMs,

@@ -14,11 +14,13 @@ import type { NameAddr } from '../../sip/message/name-addr.js';
 import type { Logger } from '../../observability/logger.js';
 import type { DataPlane } from '../../media/plane/data-plane.js';
 import type { MediaOptions, PlaneEvent } from '../../media/plane/protocol.js';
+import { isAgentEvent, type AgentCommand, type AgentEvent } from './worker/agent-messages.js';
 import {
-  RejectionError, type CallLeg, type InboundCall, type MediaRequest, type Party, type Rejection, type SignallingTransport,
+  RejectionError, type AgentRequest, type CallLeg, type InboundCall, type MediaRequest, type Party,
+  type Rejection, type SignallingTransport,
 } from '../engine.js';
 import { EmbeddedCallLeg } from './call-leg.js';
-import { mediaSpecOf } from './media-spec.js';
+import { mediaSpecOf, toMediaApp } from './media-spec.js';
 
 export interface InboundCallDeps {
   /** Address written into SDP (sip.publicAddress). */
@@ -57,6 +59,7 @@ export class EmbeddedInboundCall implements InboundCall {
   private options?: MediaOptions;
   private leg?: EmbeddedCallLeg;
   private readonly early: PlaneEvent[] = [];
+  private agentWaiter?: (ev: AgentEvent) => void;
 
   constructor(private readonly invite: IncomingInvite, private readonly deps: InboundCallDeps) {
     const req = invite.request;
@@ -79,20 +82,61 @@ export class EmbeddedInboundCall implements InboundCall {
     else this.invite.progress(180);
   }
 
-  async prepareMedia(req: MediaRequest): Promise<void> {
-    let port: number;
+  private port?: number;
+
+  /** Bind the call's media port on a data-plane thread (once); the agent link lives on the same thread. */
+  private async allocate(): Promise<number> {
+    if (this.port !== undefined) return this.port;
     try {
-      port = await this.deps.plane.allocate(this.id, (ev) => (this.leg ? this.leg.planeEvent(ev) : this.early.push(ev)));
+      this.port = await this.deps.plane.allocate(this.id, (ev) => this.onPlaneEvent(ev));
     } catch {
       throw new RejectionError({ status: 503, reason: 'Media Ports Exhausted', label: 'media_ports_exhausted' });
     }
     this.allocated = true;
+    return this.port;
+  }
+
+  private onPlaneEvent(ev: PlaneEvent): void {
+    if (ev.ev === 'app' && isAgentEvent(ev.payload) && this.agentWaiter) {
+      const w = this.agentWaiter;
+      if (ev.payload.type === 'connected' || ev.payload.type === 'failed') {
+        this.agentWaiter = undefined;
+        return w(ev.payload);
+      }
+    }
+    if (this.leg) this.leg.planeEvent(ev);
+    else this.early.push(ev);
+  }
+
+  async connectAgent(req: AgentRequest): Promise<{ connectMs: number }> {
+    await this.allocate();
+    this.checkPending();
+    const cmd: AgentCommand = {
+      type: 'connect',
+      spec: { url: req.url, protocol: req.protocol, sampleRate: req.sampleRate, headers: req.headers, parameters: req.parameters },
+      meta: { callId: this.id, sipCallId: this.sipCallId, from: this.from.user, to: this.to.user, trunk: this.trunk, route: req.meta.route },
+      options: { connectTimeoutMs: req.connectTimeoutMs, maxBufferedBytes: req.maxBufferedBytes },
+    };
+    const ev = await new Promise<AgentEvent>((resolve) => {
+      this.agentWaiter = resolve;
+      this.deps.plane.app(this.id, cmd);
+    });
+    if (ev.type === 'connected') return { connectMs: ev.ms };
+    throw new RejectionError({ status: 480, reason: 'Agent Unavailable', label: 'agent_unavailable' });
+  }
+
+  private checkPending(): void {
     if (this.invite.state !== 'pending') {
-      // The caller cancelled while the port was being bound: give it straight back.
+      // The caller cancelled while we were waiting: give the port straight back.
       this.release();
       throw new RejectionError({ status: 487, reason: 'Request Terminated', label: 'caller_cancelled' });
     }
-    this.options = { ...this.deps.media, pcmRate: req.sampleRate, app: req.app };
+  }
+
+  async prepareMedia(req: MediaRequest): Promise<void> {
+    const port = await this.allocate();
+    this.checkPending();
+    this.options = { ...this.deps.media, pcmRate: req.sampleRate, app: toMediaApp(req.app) };
     this.local = { address: this.deps.mediaPublicAddress, port, srtp: this.deps.srtp, codecs: this.deps.codecs, ptime: this.deps.ptimeMs };
     try {
       if (this.invite.offer === undefined) {

@@ -13,7 +13,7 @@ import type { DataPlane } from '../../media/plane/data-plane.js';
 import type { MediaOptions, PlaneEvent } from '../../media/plane/protocol.js';
 import { RejectionError, type CallLeg, type OriginateRequest } from '../engine.js';
 import { EmbeddedCallLeg } from './call-leg.js';
-import { mediaSpecOf } from './media-spec.js';
+import { mediaSpecOf, toMediaApp } from './media-spec.js';
 
 export interface OutboundDeps {
   ua: UserAgent;
@@ -45,7 +45,7 @@ export async function originate(req: OriginateRequest, deps: OutboundDeps): Prom
     ...(req.cryptoSuites ? { cryptoSuites: req.cryptoSuites as SrtpSuite[] } : {}),
   };
   const offer = createOffer(local);
-  const options: MediaOptions = { ...deps.media, pcmRate: req.media.sampleRate, app: req.media.app };
+  const options: MediaOptions = { ...deps.media, pcmRate: req.media.sampleRate, app: toMediaApp(req.media.app) };
   const digest = new DigestClient();
   const creds = req.credentials;
   return new Promise<CallLeg>((resolve, reject) => {

@@ -4,11 +4,32 @@
  */
 import type { MediaApp } from '../plane/protocol.js';
 
+/** The media session's send side, for applications that push audio (an agent) rather than being pulled. */
+export interface SendSink {
+  play(pcm: Int16Array): void;
+  mark(name: string): void;
+  /** Drops all queued audio (barge-in); returns the pending marks, now cleared. */
+  clear(): string[];
+}
+
 export interface AppSink {
   /** The caller's audio, one frame at the PCM rate. */
   onFrame(pcm: Int16Array): void;
   /** Audio to send, pulled once per frame time; undefined = nothing this time. */
   pull(samples: number): Int16Array | undefined;
+  /** Push-based applications get the send side when the session starts. */
+  attach?(sink: SendSink): void;
+  /** Marks whose audio has left as RTP. */
+  marksPlayed?(names: readonly string[]): void;
+  onDtmf?(digit: string, durationMs: number): void;
+  close?(): void;
+}
+
+/** Supplies applications the media layer does not know (the agent link), and handles their commands. */
+export interface AppProvider {
+  create(id: string, app: MediaApp, pcmRate: number): AppSink | undefined;
+  command(id: string, payload: unknown, emit: (payload: unknown) => void): void;
+  release(id: string): void;
 }
 
 export function createApp(app: MediaApp, rate: number): AppSink {

@@ -9,12 +9,20 @@ import { realTimers } from '../../shared/timers.js';
 import { MediaHost } from './media-host.js';
 import type { MediaOptions, MediaSpec, MediaStats, PlaneCommand, PlaneEvent } from './protocol.js';
 import type { ProbeSummary } from '../media-probe.js';
+import type { AppProvider } from '../apps/media-app.js';
 
 export interface DataPlaneOptions {
   host: string;
   portMin: number;
   portMax: number;
   workers: number;
+  /**
+   * The worker's entry module (a .mjs bootstrap that runs a MediaHost with the thread's AppProvider). Default:
+   * the plain media worker (no applications beyond echo/tone).
+   */
+  workerEntry?: URL;
+  /** The AppProvider for the in-process host (workers: 0). */
+  apps?: AppProvider;
 }
 
 type Listener = (ev: PlaneEvent) => void;
@@ -37,12 +45,15 @@ export class DataPlane {
     const ranges = splitRange(opts.portMin, opts.portMax, Math.max(1, n));
     if (n === 0) {
       const r = ranges[0] as [number, number];
-      const host = new MediaHost({ host: opts.host, portMin: r[0], portMax: r[1], timers: realTimers, emit: (ev) => this.dispatch(ev) });
+      const host = new MediaHost({
+        host: opts.host, portMin: r[0], portMax: r[1], timers: realTimers, emit: (ev) => this.dispatch(ev),
+        ...(opts.apps ? { apps: opts.apps } : {}),
+      });
       this.lanes.push({ send: (cmd) => void host.handle(cmd), load: 0, close: async () => { await host.handle({ op: 'shutdown' }); } });
       return;
     }
     for (const [min, max] of ranges) {
-      const worker = new Worker(new URL('./worker-bootstrap.mjs', import.meta.url), { workerData: { host: opts.host, portMin: min, portMax: max } });
+      const worker = new Worker(opts.workerEntry ?? new URL('./worker-bootstrap.mjs', import.meta.url), { workerData: { host: opts.host, portMin: min, portMax: max } });
       worker.on('message', (ev: PlaneEvent | { ev: 'shutdown-done' }) => {
         if (ev.ev !== 'shutdown-done') this.dispatch(ev);
       });
@@ -83,7 +94,7 @@ export class DataPlane {
       p.resolve(ev);
     }
     if (ev.ev === 'failed' && !p) this.listeners.get(ev.id)?.(ev);
-    if (ev.ev === 'dtmf' || ev.ev === 'ended') this.listeners.get(ev.id)?.(ev);
+    if (ev.ev === 'dtmf' || ev.ev === 'ended' || ev.ev === 'app') this.listeners.get(ev.id)?.(ev);
   }
 
   private request(id: string, kind: 'alloc' | 'close', cmd: PlaneCommand, lane: Lane): Promise<PlaneEvent> {
@@ -111,6 +122,11 @@ export class DataPlane {
 
   update(id: string, media: MediaSpec): void {
     this.laneOf.get(id)?.send({ op: 'update', id, media });
+  }
+
+  /** A command for the AppProvider of the call's thread. */
+  app(id: string, payload: unknown): void {
+    this.laneOf.get(id)?.send({ op: 'app', id, payload });
   }
 
   sendDtmf(id: string, digit: string, durationMs: number): void {

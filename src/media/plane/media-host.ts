@@ -9,6 +9,7 @@ import { MediaSession } from '../media-session.js';
 import { bindRtpPair } from '../rtp-sockets.js';
 import { PortPool } from '../port-pool.js';
 import type { PlaneCommand, PlaneEvent } from './protocol.js';
+import type { AppProvider } from '../apps/media-app.js';
 
 export interface MediaHostOptions {
   host: string;
@@ -16,6 +17,9 @@ export interface MediaHostOptions {
   portMax: number;
   timers: Timers;
   emit(ev: PlaneEvent): void;
+  apps?: AppProvider;
+  /** Ports tried per allocation before the range counts as exhausted. Default 256. */
+  maxBindAttempts?: number;
 }
 
 export class MediaHost {
@@ -59,6 +63,9 @@ export class MediaHost {
         return;
       case 'close':
         return this.close(cmd.id);
+      case 'app':
+        this.opts.apps?.command(cmd.id, cmd.payload, (payload) => this.opts.emit({ ev: 'app', id: cmd.id, payload }));
+        return;
       case 'probe':
         this.opts.emit({ ev: 'probe', id: '', summary: this.probe.summary(this.sessions.size, this.scheduler.maxLateMs) });
         if (cmd.reset) {
@@ -73,8 +80,10 @@ export class MediaHost {
   }
 
   private async allocate(id: string): Promise<void> {
-    // Ports held by other processes are skipped; a few tries before the range counts as exhausted.
-    for (let attempt = 0; attempt < 16; attempt++) {
+    // Ports held by other processes (e.g. ephemeral ports, when the range overlaps ip_local_port_range) are
+    // skipped and go to the back of the pool; give up only after trying a good share of the range.
+    const tries = Math.min(this.ports.available, this.opts.maxBindAttempts ?? 256);
+    for (let attempt = 0; attempt < tries; attempt++) {
       let port: number;
       try {
         port = this.ports.take();
@@ -88,8 +97,10 @@ export class MediaHost {
       }
       const session = new MediaSession({
         id, port, sockets: pair, timers: this.opts.timers, scheduler: this.scheduler, probe: this.probe,
+        ...(this.opts.apps ? { apps: this.opts.apps } : {}),
         emit: (ev) => this.opts.emit(ev),
         onClosed: () => {
+          this.opts.apps?.release(id);
           this.sessions.delete(id);
           this.ports.release(port);
         },
@@ -103,7 +114,10 @@ export class MediaHost {
 
   private close(id: string): void {
     const s = this.sessions.get(id);
-    if (!s) return this.opts.emit({ ev: 'closed', id, stats: MediaSession.emptyStats() });
+    if (!s) {
+      this.opts.apps?.release(id);
+      return this.opts.emit({ ev: 'closed', id, stats: MediaSession.emptyStats() });
+    }
     const stats = s.close();
     this.opts.emit({ ev: 'closed', id, stats });
   }

@@ -29,7 +29,9 @@ export interface MediaSpec {
 export type MediaApp =
   | { kind: 'echo'; delayMs: number }
   | { kind: 'silence' }
-  | { kind: 'tone'; frequency: number; amplitude: number };
+  | { kind: 'tone'; frequency: number; amplitude: number }
+  /** Supplied by the thread's AppProvider (the agent link), set up earlier with `app` commands. */
+  | { kind: 'provided' };
 
 export interface MediaOptions {
   /** PCM rate of the application side (the agent's rate). */
@@ -62,6 +64,8 @@ export interface MediaStats {
   concealedFrames: number;
   lateFrames: number;
   framesDelivered: number;
+  /** Start of media to the first application audio (not keepalive silence) leaving as RTP, ms. */
+  firstAudioOutMs?: number;
 }
 
 export type PlaneCommand =
@@ -71,6 +75,8 @@ export type PlaneCommand =
   | { op: 'sendDtmf'; id: string; digit: string; durationMs: number }
   | { op: 'close'; id: string }
   | { op: 'probe'; reset: boolean }
+  /** A command for the thread's AppProvider (e.g. connect the agent); its payload is the provider's business. */
+  | { op: 'app'; id: string; payload: unknown }
   | { op: 'shutdown' };
 
 export type EndReason = 'media-timeout';
@@ -81,4 +87,5 @@ export type PlaneEvent =
   | { ev: 'dtmf'; id: string; digit: string; durationMs: number }
   | { ev: 'ended'; id: string; reason: EndReason }
   | { ev: 'closed'; id: string; stats: MediaStats }
-  | { ev: 'probe'; id: ''; summary: ProbeSummary };
+  | { ev: 'probe'; id: ''; summary: ProbeSummary }
+  | { ev: 'app'; id: string; payload: unknown };

@@ -2,4 +2,5 @@
 import { register } from 'tsx/esm/api';
 
 register();
-await import('./worker-entry.ts');
+const { runMediaWorker } = await import('./worker-entry.ts');
+runMediaWorker();

@@ -66,6 +66,7 @@ describe('loadConfig', () => {
       }],
       shutdown: { graceSeconds: 30 },
       calls: { maxDurationSeconds: 3600, ringingTimeoutMs: 30000 },
+      agents: { maxBufferedBytes: 131072 },
     });
   });
 
