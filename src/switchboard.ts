@@ -18,6 +18,7 @@ import { createLogger, type Logger } from './observability/logger.js';
 import { createMetrics, type Metrics } from './observability/metrics.js';
 import { ConfigError } from './config/config-error.js';
 import { realTimers } from './shared/timers.js';
+import { startDemoAgent, type DemoAgent } from './demo/demo-agent.js';
 
 export interface StartOptions {
   configPath: string;
@@ -45,7 +46,15 @@ export async function startSwitchboard(opts: StartOptions): Promise<Switchboard>
   let dialplans: Dialplans = await loadDialplans(config.dialplans, config, opts.env, { cwd: dirname(opts.configPath) });
   const logger = opts.logger ?? createLogger({ level: config.log.level, redact: config.log.redact });
   const metrics = createMetrics();
-  const engine = await createEngine(config, logger, metrics);
+  // The demo agent listens before the engine exists, so the first call can already reach it (and a busy demo
+  // port fails the start before any worker thread is spawned).
+  const demoAgent: DemoAgent | undefined = config.demo.agent.enabled
+    ? await startDemoAgent({ ...config.demo.agent, logger: logger.child({ component: 'demo-agent' }) })
+    : undefined;
+  const engine = await createEngine(config, logger, metrics).catch(async (e: unknown) => {
+    await demoAgent?.stop();
+    throw e;
+  });
   const maxCalls = new Map(config.trunks.map((t) => [t.name, t.maxCalls]));
   const calls = new CallService({
     engine, logger, metrics, timers: realTimers,
@@ -54,7 +63,12 @@ export async function startSwitchboard(opts: StartOptions): Promise<Switchboard>
     maxDurationMs: config.calls.maxDurationSeconds * 1000,
     agentMaxBufferedBytes: config.agents.maxBufferedBytes,
   });
-  await engine.start();
+  try {
+    await engine.start();
+  } catch (e) {
+    await demoAgent?.stop();
+    throw e;
+  }
   const http: HttpServer = createHttpServer({
     host: config.http.host, port: config.http.port, registry: metrics.registry, logger,
     health: () => ({ status: calls.isDraining ? 'draining' : 'ok', calls: calls.activeCalls, engine: engine.name, ...engine.stats() }),
@@ -101,6 +115,7 @@ export async function startSwitchboard(opts: StartOptions): Promise<Switchboard>
     stopped = true;
     watcher?.close();
     await engine.stop();
+    await demoAgent?.stop();
     await http.close();
     logger.info('switchboard stopped');
     logger.flush?.();

@@ -2,7 +2,7 @@
  * The call layer's facade: takes each inbound call from the engine through the inbound steps, answers it,
  * and owns its single teardown path (registry slot, metrics, log). It knows the engine only by its ports.
  */
-import type { Engine, EndCause, InboundCall, Rejection } from '../engine/engine.js';
+import type { Engine, EndCause, InboundCall, MediaSummary, Rejection } from '../engine/engine.js';
 import type { Logger } from '../observability/logger.js';
 import type { Metrics } from '../observability/metrics.js';
 import type { Timers } from '../shared/timers.js';
@@ -28,7 +28,7 @@ export type CallEvent =
   | { type: 'answered'; callId: string; trunk: string; route: string }
   | { type: 'dtmf'; callId: string; digit: string; durationMs: number }
   | { type: 'agent'; callId: string; event: { event: string; [key: string]: unknown } }
-  | { type: 'ended'; callId: string; cause: string };
+  | { type: 'ended'; callId: string; cause: string; media?: MediaSummary };
 
 export class CallService {
   readonly registry = new CallRegistry();
@@ -121,16 +121,25 @@ export class CallService {
         ctx.log.debug({ digit }, 'dtmf');
         this.publish({ type: 'dtmf', callId: call.id, digit, durationMs });
       });
-      leg.onEnded((cause: EndCause) => {
+      leg.onEnded((cause: EndCause, media?: MediaSummary) => {
         limit.cancel();
-        ctx.log.info({ cause, durationMs: Math.round(this.opts.timers.now() - started) }, 'call ended');
+        ctx.log.info({ cause, durationMs: Math.round(this.opts.timers.now() - started), media }, 'call ended');
         metrics.callsTotal.inc({ direction: 'inbound', outcome: endedLabel(cause) });
+        if (media) recordMedia(metrics, media);
         release();
-        this.publish({ type: 'ended', callId: call.id, cause });
+        this.publish({ type: 'ended', callId: call.id, cause, ...(media ? { media } : {}) });
       });
     } catch (e) {
       ctx.log.error({ err: e instanceof Error ? e.stack : String(e) }, 'call setup failed');
       if (!cancelled) reject(REJECTIONS.internal);
     }
   }
+}
+
+function recordMedia(metrics: Metrics, m: MediaSummary): void {
+  metrics.mediaPacketsLost.inc(m.packetsLost);
+  metrics.mediaJitterSeconds.observe(m.jitterMs / 1000);
+  if (m.rttMs !== undefined) metrics.mediaRttSeconds.observe(m.rttMs / 1000);
+  if (m.firstAudioOutMs !== undefined) metrics.firstAudioOutSeconds.observe(m.firstAudioOutMs / 1000);
+  if (m.srtpFailures > 0) metrics.srtpFailures.inc(m.srtpFailures);
 }

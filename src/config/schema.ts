@@ -126,6 +126,17 @@ export const Agents = Type.Object({
   maxBufferedBytes: WithDefault(Type.Integer({ minimum: 4096, description: 'Most bytes queued toward one agent before audio to it is dropped (a slow agent never grows memory). Default 131072.' }), 131072),
 }, { additionalProperties: false, description: 'The WebSocket link to voice-AI agents.' });
 
+export const DemoAgent = Type.Object({
+  enabled: WithDefault(Type.Boolean({ description: 'Run the built-in demo agent beside Switchboard: a Twilio-dialect WebSocket bot that greets with three rising beeps, echoes the caller and answers DTMF keys with their tones. Default false.' }), false),
+  host: WithDefault(Type.String({ format: 'ip-address', description: 'Address the demo agent listens on. Default 127.0.0.1.' }), '127.0.0.1'),
+  port: WithDefault(Type.Integer({ minimum: 1, maximum: 65535, description: 'Port the demo agent listens on; point a route at ws://<host>:<port>/stream with protocol twilio. Default 8765.' }), 8765),
+  echoDelayMs: WithDefault(Type.Integer({ minimum: 0, maximum: 10000, description: 'How long after speaking the caller hears themself, rounded to 20 ms frames. Default 400.' }), 400),
+}, { additionalProperties: false, description: 'The built-in demo agent (for trying Switchboard without a bot).' });
+
+export const Demo = Type.Object({
+  agent: WithEmptyDefault(DemoAgent),
+}, { additionalProperties: false, description: 'Demonstration helpers; none runs unless enabled.' });
+
 export const ConfigSchema = Type.Object({
   engine: WithDefault(StringEnum(['embedded', 'drachtio'] as const, { description: 'SIP/media engine: the embedded stack, or drachtio + FreeSWITCH. Default embedded.' }), 'embedded'),
   log: WithEmptyDefault(Log),
@@ -137,6 +148,7 @@ export const ConfigSchema = Type.Object({
   shutdown: WithEmptyDefault(Shutdown),
   calls: WithEmptyDefault(Calls),
   agents: WithEmptyDefault(Agents),
+  demo: WithEmptyDefault(Demo),
 }, {
   additionalProperties: false,
   title: 'Switchboard configuration',
@@ -152,3 +164,4 @@ export type SipTransport = Static<typeof Transport>;
 export type ListenerConfig = Static<typeof Listener>;
 export type TrunkConfig = Static<typeof Trunk>;
 export type SipTimersConfig = Static<typeof SipTimers>;
+export type DemoAgentConfig = Static<typeof DemoAgent>;

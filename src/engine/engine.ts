@@ -96,11 +96,24 @@ export interface InboundCall extends InboundCallInfo {
   onCancel(cb: () => void): void;
 }
 
+/** A call's media statistics at its end (RTP/RTCP, RFC 3550), for metrics and the end event. */
+export interface MediaSummary {
+  packetsReceived: number;
+  packetsSent: number;
+  packetsLost: number;
+  jitterMs: number;
+  rttMs?: number;
+  srtpFailures: number;
+  concealedFrames: number;
+  firstAudioOutMs?: number;
+}
+
 export interface CallLeg {
   readonly id: string;
   /** End the call with BYE; `cause` labels why (default local-hangup). */
   hangup(reason?: string, cause?: EndCause): Promise<void>;
-  onEnded(cb: (cause: EndCause) => void): void;
+  /** Once, when the call ended; media statistics when the engine has them. */
+  onEnded(cb: (cause: EndCause, media?: MediaSummary) => void): void;
   /** DTMF from RFC 4733 or SIP INFO (one event per key press). */
   onDtmf(cb: (digit: string, durationMs: number) => void): void;
   /** Control events from the call's agent, and its disconnection. */

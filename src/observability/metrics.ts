@@ -50,6 +50,16 @@ export function createMetrics(opts: { defaultMetrics?: boolean } = {}) {
       name: 'switchboard_agent_frames_dropped_total', help: 'Caller audio frames not sent to an agent that is not keeping up',
       registers: [registry],
     }),
+    mediaPacketsLost: new Counter({ name: 'switchboard_media_packets_lost_total', help: 'RTP packets lost on the way in (RFC 3550 A.3), summed at call end', registers: [registry] }),
+    mediaJitterSeconds: new Histogram({
+      name: 'switchboard_media_jitter_seconds', help: 'Interarrival jitter of the caller\'s RTP at call end (RFC 3550 A.8)',
+      buckets: [0.001, 0.005, 0.01, 0.02, 0.05, 0.1], registers: [registry],
+    }),
+    mediaRttSeconds: new Histogram({
+      name: 'switchboard_media_rtt_seconds', help: 'Round-trip time from RTCP (RFC 3550 §6.4.1) at call end',
+      buckets: [0.001, 0.01, 0.05, 0.1, 0.25, 0.5, 1], registers: [registry],
+    }),
+    srtpFailures: new Counter({ name: 'switchboard_srtp_failures_total', help: 'SRTP packets dropped (authentication, replay)', registers: [registry] }),
     callSetupSeconds: new Histogram({
       name: 'switchboard_call_setup_seconds', help: 'INVITE received to 200 OK sent',
       buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5], registers: [registry],

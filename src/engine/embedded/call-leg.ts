@@ -8,10 +8,13 @@ import type { Session, SessionEndReason, OfferAnswer } from '../../sip/dialog/se
 import { answerOffer, serializeSdp, SdpNegotiationError, type LocalMediaOptions, type SessionDescription } from '../../sdp/index.js';
 import type { DataPlane } from '../../media/plane/data-plane.js';
 import type { MediaStats, PlaneEvent } from '../../media/plane/protocol.js';
-import type { AgentLinkEvent, CallLeg, EndCause } from '../engine.js';
+import type { AgentLinkEvent, CallLeg, EndCause, MediaSummary } from '../engine.js';
 import { isAgentEvent } from './worker/agent-messages.js';
 import { parseDtmfInfo } from './dtmf-info.js';
 import { mediaSpecOf } from './media-spec.js';
+
+/** How long the end of a call waits for the data plane's final statistics. */
+const CLOSE_STATS_WAIT_MS = 1000;
 
 const CAUSES: Record<SessionEndReason, EndCause> = {
   'remote-bye': 'caller-hangup',
@@ -24,9 +27,14 @@ const CAUSES: Record<SessionEndReason, EndCause> = {
 };
 
 export class EmbeddedCallLeg implements CallLeg {
-  private endedCbs: ((c: EndCause) => void)[] = [];
+  private endedCbs: ((c: EndCause, media?: MediaSummary) => void)[] = [];
   private dtmfCbs: ((d: string, ms: number) => void)[] = [];
   private agentCbs: ((ev: AgentLinkEvent) => void)[] = [];
+  /**
+   * Agent events that came before anyone listened: the agent hung up or went away while the call rang, and
+   * answer() replays them before the call layer has subscribed. Delivered to the first onAgent() listener.
+   */
+  private agentBacklog: AgentLinkEvent[] = [];
   private ended = false;
   private endCause?: EndCause;
   /** Final media statistics, once the leg ended. */
@@ -66,8 +74,8 @@ export class EmbeddedCallLeg implements CallLeg {
   planeEvent(ev: PlaneEvent): void {
     if (ev.ev === 'app' && isAgentEvent(ev.payload)) {
       const p = ev.payload;
-      if (p.type === 'control') for (const cb of this.agentCbs) cb({ type: 'control', event: p.event });
-      else if (p.type === 'closed') for (const cb of this.agentCbs) cb({ type: 'closed', code: p.code, reason: p.reason });
+      if (p.type === 'control') this.agentEvent({ type: 'control', event: p.event });
+      else if (p.type === 'closed') this.agentEvent({ type: 'closed', code: p.code, reason: p.reason });
       else if (p.type === 'ignored') this.logger.debug({ callId: this.id, event: p.event }, 'unknown agent event ignored');
     } else if (ev.ev === 'dtmf') this.dtmf(ev.digit, ev.durationMs);
     else if (ev.ev === 'ended' && ev.reason === 'media-timeout') {
@@ -82,8 +90,14 @@ export class EmbeddedCallLeg implements CallLeg {
     for (const cb of this.dtmfCbs) cb(digit, ms);
   }
 
+  private agentEvent(ev: AgentLinkEvent): void {
+    if (this.agentCbs.length === 0) this.agentBacklog.push(ev);
+    else for (const cb of this.agentCbs) cb(ev);
+  }
+
   onAgent(cb: (ev: AgentLinkEvent) => void): void {
     this.agentCbs.push(cb);
+    for (const ev of this.agentBacklog.splice(0)) cb(ev);
   }
 
   sendToAgent(message: Record<string, unknown>): void {
@@ -100,7 +114,7 @@ export class EmbeddedCallLeg implements CallLeg {
     return this.session.end('local-bye', reason);
   }
 
-  onEnded(cb: (cause: EndCause) => void): void {
+  onEnded(cb: (cause: EndCause, media?: MediaSummary) => void): void {
     this.endedCbs.push(cb);
   }
 
@@ -111,10 +125,13 @@ export class EmbeddedCallLeg implements CallLeg {
   private finish(cause: EndCause): void {
     if (this.ended) return;
     this.ended = true;
-    void this.plane.close(this.id).then((stats) => {
+    // The end is reported with the media statistics, but never waits on a data plane that does not answer.
+    let timer: NodeJS.Timeout | undefined;
+    const giveUp = new Promise<undefined>((resolve) => { timer = setTimeout(() => resolve(undefined), CLOSE_STATS_WAIT_MS); });
+    void Promise.race([this.plane.close(this.id), giveUp]).then((stats) => {
+      clearTimeout(timer);
       this.mediaStats = stats;
-      this.logger.debug({ callId: this.id, cause, media: stats }, 'leg ended');
+      for (const cb of this.endedCbs) cb(cause, stats);
     });
-    for (const cb of this.endedCbs) cb(cause);
   }
 }

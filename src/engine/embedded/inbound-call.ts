@@ -198,6 +198,11 @@ export class EmbeddedInboundCall implements InboundCall {
   }
 
   private release(): void {
+    // The agent link goes with the media port (the data plane closes it without a word): settle a pending
+    // connectAgent() so the inbound steps do not wait forever.
+    const waiter = this.agentWaiter;
+    this.agentWaiter = undefined;
+    waiter?.({ type: 'failed', reason: 'call released' });
     if (this.allocated) {
       this.allocated = false;
       void this.deps.plane.close(this.id);

@@ -65,8 +65,14 @@ class EchoApp implements AppSink {
 
   pull(samples: number): Int16Array | undefined {
     if (this.filled < this.delay + samples) return undefined;
-    const out = new Int16Array(samples);
     const n = this.ring.length;
+    // The caller's clock and ours drift: never let the echo fall more than two frames behind its delay.
+    const excess = this.filled - (this.delay + 2 * samples);
+    if (excess > 0) {
+      this.r = (this.r + excess) % n;
+      this.filled -= excess;
+    }
+    const out = new Int16Array(samples);
     for (let i = 0; i < samples; i++) {
       out[i] = this.ring[this.r] as number;
       this.r = this.r + 1 === n ? 0 : this.r + 1;
