@@ -16,6 +16,9 @@ module.exports = {
     { name: 'siblings-downhill', severity: 'error', from: { path: '^src/(integrations|events|store)/' }, to: { path: '^src/', pathNot: ['^src/$1/', layer('observability'), layer('shared')] } },
     // The agent dialects' wire formats are codecs (μ-law, L16): agent may use media's pure codec functions, nothing else of media.
     { name: 'agent-downhill', severity: 'error', from: { path: layer('agent') }, to: { path: '^src/', pathNot: [layer('agent'), '^src/media/codec/', layer('observability'), layer('shared')] } },
+    // The built-in demo agent (a Twilio-dialect bot) is composed by switchboard.ts and by nothing else; it builds its tones with media's pure codec functions.
+    { name: 'demo-downhill', severity: 'error', from: { path: layer('demo') }, to: { path: '^src/', pathNot: [layer('demo'), '^src/media/codec/', layer('observability'), layer('shared')] } },
+    { name: 'only-switchboard-imports-demo', severity: 'error', from: { path: '^src/', pathNot: ['^src/switchboard\\.ts$', layer('demo')] }, to: { path: layer('demo') } },
     { name: 'call-uses-ports-only', severity: 'error', from: { path: layer('call') }, to: { path: ['^src/(sip|sdp|media|agent|http)/', '^src/engine/(?!engine\\.ts$)'] } },
     { name: 'transfer-downhill', severity: 'error', from: { path: layer('transfer') }, to: { path: '^src/', pathNot: [layer('transfer'), '^src/engine/engine\\.ts$', layer('observability'), layer('shared')] } },
     { name: 'embedded-engine-deps', severity: 'error', from: { path: '^src/engine/embedded/' }, to: { path: '^src/(call|transfer|integrations|events|store|http|config|engine/drachtio)/' } },

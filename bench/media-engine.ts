@@ -19,6 +19,8 @@ export interface EngineOptions {
   workers?: number;
   /** Write V8 CPU profiles (main thread and media workers) into this directory. */
   cpuProfDir?: string;
+  /** Extra node flags for the child (e.g. --trace-gc, --max-semi-space-size=16); the media workers inherit them. */
+  nodeArgs?: string[];
   startTimeoutMs: number;
 }
 
@@ -70,7 +72,7 @@ trunks: [{ name: pbx, addresses: [127.0.0.0/8], srtp: optional, maxCalls: 100000
 export async function startEngine(root: string, o: EngineOptions): Promise<Engine> {
   const { dir, path } = writeConfig(o);
   const prof = o.cpuProfDir ? ['--cpu-prof', '--cpu-prof-dir', o.cpuProfDir] : [];
-  const child: ChildProcess = spawn(process.execPath, [...prof, '--import', 'tsx', join(root, 'src/main.ts'), '--config', path], {
+  const child: ChildProcess = spawn(process.execPath, [...prof, ...(o.nodeArgs ?? []), '--import', 'tsx', join(root, 'src/main.ts'), '--config', path], {
     cwd: root, stdio: ['ignore', 'inherit', 'inherit'],
   });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));

@@ -50,7 +50,7 @@ export interface WindowResult {
   received: number;
   rtt: { p50Ms: number; p99Ms: number; maxMs: number };
   /** Calls with at least one missing echo, the most any call missed, and where in the window misses sit (tenths). */
-  loss: { calls: number; maxPerCall: number; byTenth: number[] };
+  loss: { calls: number; maxPerCall: number; byTenth: number[]; deadCalls: number; deadCallPackets: number };
   /** How late our own 2 ms send slots ran (generator starved of CPU shows here). */
   sendLate: { p50Ms: number; p99Ms: number; maxMs: number };
 }
@@ -217,19 +217,31 @@ export class LoadGenerator {
     this.measuring = false;
   }
 
+  /** Echoes of the window's packets that have not come back (yet). */
+  windowMissing(): number {
+    let missing = 0;
+    for (const c of this.calls) missing += c.stream.missingInWindow();
+    return missing;
+  }
+
   /** After endWindow() and a tail long enough for the last echoes to come back. */
   windowResult(): WindowResult {
     let sent = 0;
     let missing = 0;
-    const loss = { calls: 0, maxPerCall: 0, byTenth: new Array<number>(10).fill(0) };
+    const loss = { calls: 0, maxPerCall: 0, byTenth: new Array<number>(10).fill(0), deadCalls: 0, deadCallPackets: 0 };
     const where: number[] = [];
     for (const c of this.calls) {
-      sent += c.stream.sentInWindow();
+      const n = c.stream.sentInWindow();
+      sent += n;
       const m = c.stream.missingInWindow();
+      if (m > 0 && m === n) {
+        // Not one echo all window: the engine's session for this call is not passing audio at all.
+        loss.deadCalls++;
+        loss.deadCallPackets += m;
+      }
       missing += m;
       if (m > 0) {
         loss.calls++;
-        if (process.env.BENCH_DEBUG) process.stderr.write(`call ${c.index}: port ${c.stream.port} -> ${c.stream.remotePort}, missing ${m}, received ${c.stream.received}, sent ${c.stream.sent}\n`);
       }
       loss.maxPerCall = Math.max(loss.maxPerCall, m);
       c.stream.missingWhere(where);

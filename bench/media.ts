@@ -13,9 +13,10 @@
  *
  * Flags: --calls (comma list), --modes plain,srtp (or --srtp), --duration, --warmup, --rate (calls/s set up),
  * --workers (media.workers), --engine-root DIR (run the Switchboard checked out there, e.g. an exported commit,
- * to compare versions), --wait-idle S (wait up to S s for a quiet host first: the generator and the engine
+ * to compare versions), --node-args="..." (extra node flags for the engine, e.g. --node-args=--trace-gc), --wait-idle S (wait up to S s for a quiet host first: the generator and the engine
  * share its cores, and any other load shows up as pacing jitter).
  */
+import { fork, type ChildProcess } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
@@ -37,6 +38,7 @@ const { values } = parseArgs({
     'cpu-prof': { type: 'string' },
     'wait-idle': { type: 'string', default: '0' },
     'engine-root': { type: 'string' },
+    'node-args': { type: 'string' },
   },
 });
 const callCounts = (values.calls ?? '').split(',').map(Number).filter((n) => n > 0);
@@ -51,7 +53,12 @@ const root = new URL('..', import.meta.url).pathname;
 type Mode = 'plain' | 'srtp';
 const ENGINE_PORTS = [20000, 39999] as const;
 const GENERATOR_PORTS = [40000, 59999] as const;
-const TAIL_MS = 1000; // the last echoes of the window are a few tens of ms away; wait well past that
+// After the window, the streams keep running until the window's echoes stop arriving: at least TAIL_MIN_MS, then
+// until no new echo came for TAIL_QUIET_MS, at most TAIL_MAX_MS (past the echo app's 6 s buffer, so a late echo
+// is counted as late, not lost).
+const TAIL_MIN_MS = 1000;
+const TAIL_QUIET_MS = 1000;
+const TAIL_MAX_MS = 8000;
 const TARGETS = { calls: 600, cpuPerCallPct: 0.25, arrivalToFrameP99Ms: 2, pacingP99Ms: 2 };
 
 interface Row {
@@ -83,6 +90,10 @@ interface Row {
   /** Everything else that ran on the host during the window (other processes, kernel), % of one core. */
   otherCpuPct: number;
   echoRtt: { p50Ms: number; p99Ms: number; maxMs: number };
+  /** How long after the window the generator waited for the window's last echoes. */
+  tailMs: number;
+  /** Lateness of a 2 ms timer in an idle process during the window: what the host alone adds to pacing. */
+  hostTimerLate: { p50Ms: number; p99Ms: number; maxMs: number };
   generatorSendLate: { p50Ms: number; p99Ms: number; maxMs: number };
   endedByEngine: number;
   srtpFailures: number;
@@ -93,6 +104,19 @@ interface Row {
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** The timer canary (bench/timer-canary.ts) in its own process. */
+function startCanary(): { child: ChildProcess; start(): void; stop(): Promise<Row['hostTimerLate']> } {
+  const child = fork(join(root, 'bench/timer-canary.ts'), [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  return {
+    child,
+    start: () => child.send('start'),
+    stop: () => new Promise((resolve) => {
+      child.once('message', (m) => resolve(m as Row['hostTimerLate']));
+      child.send('stop');
+    }),
+  };
+}
 const IDLE_BUSY_PCT = 25; // the host counts as idle when everything on it uses less than this much of one core
 
 /** With --wait-idle S: wait up to S seconds for other work on the shared host to quiet down (3 s samples). */
@@ -118,17 +142,36 @@ function worst(threads: ThreadProbe[], key: 'arrivalToFrame' | 'pacingJitter'): 
   };
 }
 
+/** Wait out the echoes of the window's last packets; returns how long that took. */
+async function waitForEchoes(gen: LoadGenerator): Promise<number> {
+  const t0 = performance.now();
+  let missing = gen.windowMissing();
+  let changedAt = t0;
+  for (;;) {
+    await sleep(250);
+    const now = performance.now();
+    const m = gen.windowMissing();
+    if (m !== missing) {
+      missing = m;
+      changedAt = now;
+    }
+    if (m === 0 || now - t0 >= TAIL_MAX_MS || (now - t0 >= TAIL_MIN_MS && now - changedAt >= TAIL_QUIET_MS)) return now - t0;
+  }
+}
+
 async function runOne(mode: Mode, n: number): Promise<Row> {
   const loadavgBefore = loadavg()[0] ?? 0;
   const engine = await startEngine(values['engine-root'] ?? root, {
     sipPort, httpPort: sipPort + 1, mediaPortMin: ENGINE_PORTS[0], mediaPortMax: ENGINE_PORTS[1], startTimeoutMs: 20_000,
     ...(workers !== undefined ? { workers } : {}),
     ...(values['cpu-prof'] ? { cpuProfDir: values['cpu-prof'] } : {}),
+    ...(values['node-args'] ? { nodeArgs: values['node-args'].split(' ').filter(Boolean) } : {}),
   });
   const gen = await LoadGenerator.create({
     sipPort, srtp: mode === 'srtp', portMin: GENERATOR_PORTS[0], portMax: GENERATOR_PORTS[1], callsPerSecond: rate,
     maxSeconds: n / rate + warmup + duration + 60, setupTimeoutMs: 32_000,
   });
+  const canary = startCanary();
   try {
     await sleep(1000);
     const baselineRss = rssBytes(engine.pid);
@@ -146,8 +189,10 @@ async function runOne(mode: Mode, n: number): Promise<Row> {
     const gen0 = process.cpuUsage();
     const w0 = performance.now();
     gen.startWindow();
+    canary.start();
     await sleep(duration * 1000);
     gen.endWindow();
+    const hostTimerLate = await canary.stop();
     const wall = (performance.now() - w0) / 1000;
     const cpu = cpuSeconds(engine.pid) - cpu0;
     const threads = threadCpuDelta(threads0, threadCpu(engine.pid));
@@ -155,7 +200,7 @@ async function runOne(mode: Mode, n: number): Promise<Row> {
     const hostBusy = hostCpu().busy - host0.busy;
     const probe = await engine.probe(false);
     const rss = rssBytes(engine.pid);
-    await sleep(TAIL_MS);
+    const tailMs = await waitForEchoes(gen);
     const drops1 = [udpDrops(ENGINE_PORTS[0], ENGINE_PORTS[1]), udpDrops(GENERATOR_PORTS[0], GENERATOR_PORTS[1])];
     const w = gen.windowResult();
     const calls = gen.answered;
@@ -172,10 +217,11 @@ async function runOne(mode: Mode, n: number): Promise<Row> {
       rssPerCallKb: rss / 1024 / Math.max(1, calls), addedRssPerCallKb: (rss - baselineRss) / 1024 / Math.max(1, calls),
       generatorCpuPct: (100 * (genCpu.user + genCpu.system)) / 1e6 / wall,
       otherCpuPct: (100 * (hostBusy - cpu - (genCpu.user + genCpu.system) / 1e6)) / wall,
-      echoRtt: w.rtt, generatorSendLate: w.sendLate, endedByEngine: gen.endedByEngine,
+      echoRtt: w.rtt, tailMs, hostTimerLate, generatorSendLate: w.sendLate, endedByEngine: gen.endedByEngine,
       srtpFailures: gen.totals.srtpFailures, enginePid: engine.pid, engineThreads: threads, workerThreads: probe, loadavgBefore,
     };
   } finally {
+    canary.child.send('exit');
     await gen.hangUp(200);
     await engine.stop(10_000);
     await gen.close();
@@ -194,8 +240,9 @@ function printRow(r: Row): void {
   log(`  arrival→frame p50 ${f(r.arrivalToFrame.p50Ms, 3)} ms p99 ${f(r.arrivalToFrame.p99Ms, 3)} ms max ${f(r.arrivalToFrame.maxMs)} ms; pacing jitter p99 ${f(r.pacingJitter.p99Ms, 3)} ms max ${f(r.pacingJitter.maxMs)} ms; scheduler max late ${f(r.schedulerMaxLateMs)} ms`);
   log(`  RSS ${f(r.rssMb, 0)} MB (idle ${f(r.baselineRssMb, 0)} MB): ${f(r.rssPerCallKb, 0)} KB/call, +${f(r.addedRssPerCallKb, 0)} KB/call over idle; echo RTT p50 ${f(r.echoRtt.p50Ms, 1)} p99 ${f(r.echoRtt.p99Ms, 1)} ms; generator slots late p99 ${f(r.generatorSendLate.p99Ms)} ms`);
   log(`  engine threads (CPU s): ${r.engineThreads.slice(0, 6).map((t) => `${t.tid === r.enginePid ? 'main' : `${t.name}/${t.tid}`} ${f(t.seconds, 1)}`).join(', ')}`);
-  if (r.lost) log(`  missing echoes: ${r.loss.calls} calls, at most ${r.loss.maxPerCall} in one call; by tenth of the window: ${r.loss.byTenth.join(' ')}`);
-  log(`  echo RTT max ${f(r.echoRtt.maxMs, 1)} ms; generator slots late max ${f(r.generatorSendLate.maxMs, 1)} ms; generator send errors ${r.generatorSendErrors}`);
+  if (r.lost) log(`  missing echoes: ${r.loss.calls} calls, at most ${r.loss.maxPerCall} in one call; ${r.loss.deadCalls} calls echoed nothing all window (${r.loss.deadCallPackets} packets); by tenth of the window: ${r.loss.byTenth.join(' ')}`);
+  log(`  host timer canary (idle process, 2 ms timer) late p50 ${f(r.hostTimerLate.p50Ms)} p99 ${f(r.hostTimerLate.p99Ms)} max ${f(r.hostTimerLate.maxMs)} ms`);
+  log(`  echo RTT max ${f(r.echoRtt.maxMs, 1)} ms (waited ${f(r.tailMs / 1000, 1)} s after the window for the last echoes); generator slots late max ${f(r.generatorSendLate.maxMs, 1)} ms; generator send errors ${r.generatorSendErrors}`);
   if (r.endedByEngine || r.srtpFailures) log(`  calls ended by the engine: ${r.endedByEngine}; SRTP failures at the generator: ${r.srtpFailures}`);
 }
 
@@ -203,7 +250,7 @@ function table(rows: Row[]): void {
   log('\n| mode | calls | engine CPU % (of 1 core) | CPU %/call | sent | lost in engine | p50 / p99 arrival→frame ms | p99 pacing jitter ms | RSS MB (idle) | RSS/call KB | generator CPU % | other host CPU % |');
   log('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
   for (const r of rows) {
-    log(`| ${r.mode} | ${r.calls} | ${f(r.engineCpuPct, 1)} | ${f(r.cpuPerCallPct, 3)} | ${r.sent} | ${r.lost}${r.engineSocketDrops + r.generatorSocketDrops ? ` (socket drops: ${r.engineSocketDrops} engine, ${r.generatorSocketDrops} generator)` : ''} | ${f(r.arrivalToFrame.p50Ms, 3)} / ${f(r.arrivalToFrame.p99Ms, 3)} | ${f(r.pacingJitter.p99Ms, 3)} | ${f(r.rssMb, 0)} (${f(r.baselineRssMb, 0)}) | ${f(r.rssPerCallKb, 0)} | ${f(r.generatorCpuPct, 1)} | ${f(r.otherCpuPct, 1)} |`);
+    log(`| ${r.mode} | ${r.calls} | ${f(r.engineCpuPct, 1)} | ${f(r.cpuPerCallPct, 3)} | ${r.sent} | ${r.lost}${r.loss.deadCalls ? ` (${r.loss.deadCalls} dead calls)` : ''}${r.engineSocketDrops + r.generatorSocketDrops ? ` (socket drops: ${r.engineSocketDrops} engine, ${r.generatorSocketDrops} generator)` : ''} | ${f(r.arrivalToFrame.p50Ms, 3)} / ${f(r.arrivalToFrame.p99Ms, 3)} | ${f(r.pacingJitter.p99Ms, 3)} | ${f(r.rssMb, 0)} (${f(r.baselineRssMb, 0)}) | ${f(r.rssPerCallKb, 0)} | ${f(r.generatorCpuPct, 1)} | ${f(r.otherCpuPct, 1)} |`);
   }
   const target = rows.find((r) => r.mode === 'plain' && r.calls >= TARGETS.calls);
   if (!target) return;

@@ -64,6 +64,20 @@ export function createMetrics(opts: { defaultMetrics?: boolean } = {}) {
       name: 'switchboard_call_setup_seconds', help: 'INVITE received to 200 OK sent',
       buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5], registers: [registry],
     }),
+    integrationLatency: new Histogram({
+      name: 'switchboard_integration_latency_seconds', help: 'Integration call start to decision (result sent), by integration',
+      labelNames: ['integration'] as const,
+      buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5], registers: [registry],
+    }),
+    integrationResults: new Counter({
+      name: 'switchboard_integration_results_total',
+      help: 'Integration decisions by integration, status (ok, stale, failed, timeout, rejected) and error code (none when ok)',
+      labelNames: ['integration', 'status', 'code'] as const, registers: [registry],
+    }),
+    integrationBreakerState: new Gauge({
+      name: 'switchboard_integration_breaker_state', help: 'Integration circuit breaker: 0 closed, 1 half-open, 2 open',
+      labelNames: ['integration'] as const, registers: [registry],
+    }),
   };
   return m;
 }

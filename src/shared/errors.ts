@@ -19,6 +19,15 @@ export const ErrorCodes = {
   MEDIA_CODEC: 'Codec or resampler misuse',
   MEDIA_PACKET_FIELD: 'Media packet field cannot be encoded',
   CALL_REJECTED: 'Call rejected',
+  INTEGRATION_UNKNOWN: 'No integration has this name',
+  INTEGRATION_INVALID_PARAMS: 'Integration parameters failed validation (no request was made)',
+  INTEGRATION_TIMEOUT: 'Integration budget expired before a decision',
+  INTEGRATION_BREAKER_OPEN: 'Integration circuit breaker is open',
+  INTEGRATION_RATE_LIMITED: 'Integration rate limit reached',
+  INTEGRATION_HTTP_STATUS: 'Integration upstream answered with a non-2xx status',
+  INTEGRATION_BAD_RESPONSE: 'Integration response could not be parsed or mapped',
+  INTEGRATION_TRANSPORT: 'Integration upstream could not be reached (connect, TLS, reset)',
+  INTEGRATION_AUTH: 'Integration authentication failed (credentials refused or token endpoint failure)',
 } as const;
 
 export type ErrorCode = keyof typeof ErrorCodes;

@@ -54,3 +54,11 @@ export function dominantTone(samples: ArrayLike<number>, rate: number, candidate
   for (let i = 1; i < powers.length; i++) if ((powers[i] as number) > (powers[best] as number)) best = i;
   return { freq: candidates[best] as number, share: (powers[best] as number) / total };
 }
+
+/** `ms` of a sine tone at `rate` Hz, as PCM samples (what test phones and agents send). */
+export function toneSamples(freq: number, ms: number, rate = 8000, amplitude = 8000): Int16Array {
+  const n = Math.round((ms * rate) / 1000);
+  const out = new Int16Array(n);
+  for (let i = 0; i < n; i++) out[i] = Math.round(amplitude * Math.sin((2 * Math.PI * freq * i) / rate));
+  return out;
+}

@@ -1,6 +1,7 @@
 /** Runs SIPp (the `sip-tester` package) as a child process and reads its verdict. */
 import { spawn, spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { freePortPair } from './free-port.js';
 
 export const SCENARIOS = fileURLToPath(new URL('../e2e/sipp/', import.meta.url));
 
@@ -29,7 +30,9 @@ export interface SippResult {
   output: string;
 }
 
-export function runSipp(r: SippRun): Promise<SippResult> {
+export async function runSipp(r: SippRun): Promise<SippResult> {
+  // SIPp binds 5060 by default, which `npm start` (or another run) may hold: always give it a free port.
+  const localPort = r.localPort ?? await freePortPair();
   const args = [
     r.target,
     ...(r.scenario.startsWith('sn:') ? ['-sn', r.scenario.slice(3)] : ['-sf', `${SCENARIOS}${r.scenario}`]),
@@ -38,7 +41,7 @@ export function runSipp(r: SippRun): Promise<SippResult> {
     '-r', String(r.rate ?? 10),
     '-s', r.service ?? '100',
     '-i', r.localIp ?? '127.0.0.1',
-    ...(r.localPort ? ['-p', String(r.localPort)] : []),
+    '-p', String(localPort),
     '-nostdin', '-timeout', `${Math.ceil((r.timeoutMs ?? 30000) / 1000)}s`, '-timeout_error',
     '-max_recv_loops', '1000',
     ...(r.extra ?? []),

@@ -67,6 +67,7 @@ describe('loadConfig', () => {
       shutdown: { graceSeconds: 30 },
       calls: { maxDurationSeconds: 3600, ringingTimeoutMs: 30000 },
       agents: { maxBufferedBytes: 131072 },
+      demo: { agent: { enabled: false, host: '127.0.0.1', port: 8765, echoDelayMs: 400 } },
     });
   });
 
