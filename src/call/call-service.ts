@@ -2,7 +2,7 @@
  * The call layer's facade: takes each inbound call from the engine through the inbound steps, answers it,
  * and owns its single teardown path (registry slot, metrics, log). It knows the engine only by its ports.
  */
-import type { Engine, EndCause, InboundCall, MediaSummary, Rejection } from '../engine/engine.js';
+import { RejectionError, type Engine, type EndCause, type InboundCall, type MediaSummary, type Rejection } from '../engine/engine.js';
 import type { Logger } from '../observability/logger.js';
 import type { Metrics } from '../observability/metrics.js';
 import type { Timers } from '../shared/timers.js';
@@ -98,7 +98,13 @@ export class CallService {
         metrics.callsActive.set(this.registry.size);
         if (step.name === 'match-dialplan') call.progress('ringing');
       }
-      const leg = await call.answer();
+      let leg;
+      try {
+        leg = await call.answer();
+      } catch (e) {
+        if (e instanceof RejectionError && !cancelled) return reject(e.rejection);
+        throw e;
+      }
       metrics.callSetupSeconds.observe((this.opts.timers.now() - started) / 1000);
       ctx.log.info({ setupMs: Math.round(this.opts.timers.now() - started) }, 'call answered');
       const limit = this.opts.timers.setTimeout(() => void leg.hangup('Maximum Call Duration'), this.opts.maxDurationMs);

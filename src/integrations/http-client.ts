@@ -73,7 +73,7 @@ export class Upstream {
       });
       const declared = Number(res.headers['content-length']);
       if (declared > this.maxResponseBytes) {
-        res.body.destroy();
+        discard(res.body);
         throw new SwitchboardError('INTEGRATION_BAD_RESPONSE', `answer from ${this.origin} is larger than ${this.maxResponseBytes} bytes`);
       }
       const chunks: Buffer[] = [];
@@ -82,7 +82,7 @@ export class Upstream {
         const buf = chunk as Buffer;
         size += buf.length;
         if (size > this.maxResponseBytes) {
-          res.body.destroy();
+          discard(res.body);
           throw new SwitchboardError('INTEGRATION_BAD_RESPONSE', `answer from ${this.origin} is larger than ${this.maxResponseBytes} bytes`);
         }
         chunks.push(buf);
@@ -102,6 +102,12 @@ export class Upstream {
   close(): Promise<void> {
     return this.pool.close();
   }
+}
+
+/** Stop reading a body we will not use (the connection is closed; the abort error it reports is expected). */
+function discard(body: NodeJS.ReadableStream & { destroy(): void }): void {
+  body.on('error', () => undefined);
+  body.destroy();
 }
 
 function errorCode(e: unknown): string | undefined {

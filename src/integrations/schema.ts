@@ -100,7 +100,7 @@ export const IntegrationSchema = Type.Object({
   on: WithDefault(StringEnum(['request', 'callStart', 'callEnd'] as const, { description: 'request: when the agent asks; callStart: before the agent connects (caller enrichment); callEnd: after the call. Default request.' }), 'request'),
   request: Type.Object({
     method: WithDefault(StringEnum(HTTP_METHODS, { description: 'Default GET.' }), 'GET'),
-    url: Type.String({ pattern: '^https?://[^{}/]+(/.*)?$', description: 'http(s) URL template; {{params.x}}, {{call.from}}, {{call.to}}, {{call.id}} are URL-encoded. The scheme, host and port must be literal.' }),
+    url: Type.String({ pattern: '^https?://[^{}/?#]+([/?].*)?$', description: 'http(s) URL template; {{params.x}}, {{call.from}}, {{call.to}}, {{call.id}} are URL-encoded. The scheme, host and port must be literal.' }),
     headers: WithDefault(Type.Record(Type.String({ pattern: HEADER_NAME }), Type.String({ pattern: SINGLE_LINE })), {}),
     body: WithDefault(Type.Unknown({ description: 'null (no body); an object or array: a JSON template whose string values may hold placeholders (a value that is one placeholder keeps the parameter\'s type); a string: an XML/SOAP template with XML-escaped placeholders.' }), null),
   }, { additionalProperties: false, description: 'Header values may hold placeholders too (a value with a line break is rejected).' }),

@@ -66,9 +66,9 @@ export class SendPath {
 
   /** One ptime: send the next frame (or event packet) to `to`, or advance the clock in silence. */
   tick(socket: Socket, to: { address: string; port: number } | undefined, canSend: boolean, nowMs: number): void {
-    const { played, frame } = this.pacer.next();
-    this.playedMarks = played;
     if (this.dtmf.length > 0) {
+      // An RFC 4733 event replaces audio while it plays; queued audio waits (it is not consumed).
+      this.playedMarks = [];
       // The event's packets carry its start timestamp; the audio clock keeps running underneath (§2.5.1.2).
       const p = this.dtmf.shift() as DtmfPacket;
       if (canSend && to) this.sendPacket(socket, to, this.o.telephoneEventPt as number, p.ts, p.marker, p.payload, nowMs);
@@ -76,6 +76,8 @@ export class SendPath {
       this.talking = false;
       return;
     }
+    const { played, frame } = this.pacer.next();
+    this.playedMarks = played;
     const pcm = frame ?? (this.o.keepalive === 'silence' ? this.silence : undefined);
     if (!pcm || !canSend || !to) {
       this.ts = (this.ts + this.tsStep) >>> 0;

@@ -144,7 +144,7 @@ describe('agent link end to end: connecting, ending, greeting, reload', () => {
       } else assert.equal(o.status, 480);
     });
 
-    it('agent goes away while the call rings: 480 before answer', { todo: 'bug: the call is answered (200) and then ended with BYE; the agent link state should be checked before answer (call layer: reject 480 Agent Unavailable)' }, async () => {
+    it('agent goes away while the call rings: 480 before answer', async () => {
       const call = await phone.dial({ sipPort: SIP, to: 'quit-ringing' });
       const o = await within(call.outcome, 'the final response', 3000);
       await call.hangup();

@@ -118,6 +118,7 @@ export class EmbeddedEngine implements Engine {
   }
 
   async start(): Promise<void> {
+    await this.plane.ready();
     await this.transport.start();
   }
 

@@ -162,6 +162,10 @@ export class EmbeddedInboundCall implements InboundCall {
     const local = this.local;
     const options = this.options;
     if (!this.answerSdp || !local || !options) return Promise.reject(new Error('prepareMedia() must succeed before answer()'));
+    // The agent went away (or hung up) while the caller was ringing: do not answer into silence.
+    const agentGone = this.early.some((ev) => ev.ev === 'app' && isAgentEvent(ev.payload)
+      && (ev.payload.type === 'closed' || (ev.payload.type === 'control' && ev.payload.event.event === 'hangup')));
+    if (agentGone) return Promise.reject(new RejectionError({ status: 480, reason: 'Agent Unavailable', label: 'agent_unavailable' }));
     const session = this.invite.answer(serializeSdp(this.answerSdp));
     const leg = new EmbeddedCallLeg(this.id, session, this.deps.plane, local, this.answerSdp, this.deps.logger);
     this.leg = leg;

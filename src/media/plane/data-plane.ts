@@ -39,6 +39,7 @@ export class DataPlane {
   private readonly listeners = new Map<string, Listener>();
   private readonly pending = new Map<string, { resolve: (v: PlaneEvent) => void }>();
   private probeWaiters: ((s: ProbeSummary) => boolean)[] = [];
+  private readonly readiness: Promise<void>[] = [];
 
   constructor(private readonly opts: DataPlaneOptions) {
     const n = Math.max(0, opts.workers);
@@ -54,8 +55,12 @@ export class DataPlane {
     }
     for (const [min, max] of ranges) {
       const worker = new Worker(opts.workerEntry ?? new URL('./worker-bootstrap.mjs', import.meta.url), { workerData: { host: opts.host, portMin: min, portMax: max } });
-      worker.on('message', (ev: PlaneEvent | { ev: 'shutdown-done' }) => {
-        if (ev.ev !== 'shutdown-done') this.dispatch(ev);
+      this.readiness.push(new Promise<void>((resolve, reject) => {
+        worker.once('error', reject);
+        worker.on('message', (m: { ev: string }) => { if (m.ev === 'ready') resolve(); });
+      }));
+      worker.on('message', (ev: PlaneEvent | { ev: 'shutdown-done' } | { ev: 'ready' }) => {
+        if ('id' in ev) this.dispatch(ev);
       });
       worker.on('error', (e) => process.emitWarning(`media worker failed: ${e.message}`));
       worker.unref();
@@ -75,6 +80,11 @@ export class DataPlane {
         }),
       });
     }
+  }
+
+  /** Resolves when every worker has loaded and can take calls (the first call must not pay for booting). */
+  ready(): Promise<void> {
+    return Promise.all(this.readiness).then(() => undefined);
   }
 
   get sessions(): number {

@@ -21,4 +21,5 @@ export function runMediaWorker(apps?: AppProvider): void {
       if (cmd.op === 'shutdown') port.postMessage({ ev: 'shutdown-done' });
     });
   });
+  port.postMessage({ ev: 'ready' });
 }
