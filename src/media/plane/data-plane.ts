@@ -57,13 +57,16 @@ export class DataPlane {
       const worker = new Worker(opts.workerEntry ?? new URL('./worker-bootstrap.mjs', import.meta.url), { workerData: { host: opts.host, portMin: min, portMax: max } });
       this.readiness.push(new Promise<void>((resolve, reject) => {
         worker.once('error', reject);
-        worker.on('message', (m: { ev: string }) => { if (m.ev === 'ready') resolve(); });
+        worker.on('message', (m: { ev: string }) => {
+          if (m.ev !== 'ready') return;
+          worker.unref(); // referenced while booting, so a caller awaiting ready() keeps the process alive
+          resolve();
+        });
       }));
       worker.on('message', (ev: PlaneEvent | { ev: 'shutdown-done' } | { ev: 'ready' }) => {
         if ('id' in ev) this.dispatch(ev);
       });
       worker.on('error', (e) => process.emitWarning(`media worker failed: ${e.message}`));
-      worker.unref();
       this.lanes.push({
         send: (cmd) => worker.postMessage(cmd),
         load: 0,
