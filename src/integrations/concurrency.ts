@@ -1,15 +1,15 @@
+import type { Deadline } from '../shared/deadline.js';
 import { SwitchboardError } from '../shared/errors.js';
 
 /**
  * A cap on requests in flight per integration. Callers beyond the cap wait in arrival order, each only until
- * its own signal (its Deadline) aborts; then it fails with INTEGRATION_TIMEOUT and its place is dropped.
+ * its own Deadline expires; then it fails with INTEGRATION_TIMEOUT and its place is dropped.
  */
 export type Release = () => void;
 
 interface Waiter {
   grant: (release: Release) => void;
-  signal: AbortSignal;
-  onAbort: () => void;
+  off: () => void;
 }
 
 export class ConcurrencyLimit {
@@ -33,22 +33,18 @@ export class ConcurrencyLimit {
     return this.releaser();
   }
 
-  /** A slot, waiting within `signal`. */
-  acquire(signal: AbortSignal): Promise<Release> {
+  /** A slot, waiting within `deadline`. */
+  acquire(deadline: Deadline): Promise<Release> {
     const now = this.tryAcquire();
     if (now) return Promise.resolve(now);
-    if (signal.aborted) return Promise.reject(timeout());
+    if (deadline.expired) return Promise.reject(timeout());
     return new Promise<Release>((resolve, reject) => {
-      const waiter: Waiter = {
-        grant: resolve,
-        signal,
-        onAbort: () => {
-          const i = this.waiters.indexOf(waiter);
-          if (i >= 0) this.waiters.splice(i, 1);
-          reject(timeout());
-        },
-      };
-      signal.addEventListener('abort', waiter.onAbort, { once: true });
+      const waiter: Waiter = { grant: resolve, off: () => undefined };
+      waiter.off = deadline.onExpire(() => {
+        const i = this.waiters.indexOf(waiter);
+        if (i >= 0) this.waiters.splice(i, 1);
+        reject(timeout());
+      });
       this.waiters.push(waiter);
     });
   }
@@ -61,7 +57,7 @@ export class ConcurrencyLimit {
       const next = this.waiters.shift();
       if (next) {
         // The slot passes straight to the next waiter; inFlight stays the same.
-        next.signal.removeEventListener('abort', next.onAbort);
+        next.off();
         next.grant(this.releaser());
       } else {
         this.inFlight--;

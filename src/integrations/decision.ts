@@ -105,6 +105,7 @@ export class Decision {
   }
 
   private settle(status: IntegrationStatus, data: MappedData | null, error?: IntegrationError): void {
+    if (this.settled) return;
     this.settled = true;
     this.filler?.cancel();
     this.filler = undefined;

@@ -1,13 +1,17 @@
+import { EventEmitter } from 'node:events';
 import { Pool } from 'undici';
+import type { Deadline } from '../shared/deadline.js';
 import { SwitchboardError } from '../shared/errors.js';
 import type { HttpMethod } from './schema.js';
+import { TeardownQueue } from './teardown-queue.js';
 
 /**
  * Outbound HTTP for integrations: one undici Pool (keep-alive) per upstream origin and TLS identity.
  *
- * Every request runs under the caller's AbortSignal (a Deadline): undici's own headersTimeout and bodyTimeout
- * are switched off because their timers are coarse (they fire up to ~1 s late); the Deadline is exact.
- * Errors come out as SwitchboardErrors with stable codes: INTEGRATION_TIMEOUT when the signal aborted,
+ * Every request runs under the caller's Deadline: undici's own headersTimeout and bodyTimeout are switched off
+ * because their timers are coarse (they fire up to ~1 s late); the Deadline is exact. When it expires the
+ * request is aborted in the background (TeardownQueue), so the caller's decision never waits for a teardown.
+ * Errors come out as SwitchboardErrors with stable codes: INTEGRATION_TIMEOUT when the deadline expired,
  * INTEGRATION_TRANSPORT for connect/TLS/reset failures, INTEGRATION_BAD_RESPONSE for an oversized body.
  * Non-2xx statuses are returned, not thrown: the caller decides what they mean.
  * Error messages carry the origin, never the path or query (they may hold parameters).
@@ -47,7 +51,7 @@ export interface HttpRequest {
   path: string;
   headers: Record<string, string>;
   body?: string;
-  signal: AbortSignal;
+  deadline: Deadline;
 }
 
 export interface HttpResponse {
@@ -58,18 +62,38 @@ export interface HttpResponse {
   body: string;
 }
 
+/**
+ * The reason undici gets when a request is torn down. One shared object: Node reads `err.stack` of every
+ * error a stream is destroyed with, and formatting a fresh stack (source-mapped under tsx) for each of hundreds
+ * of simultaneous teardowns costs milliseconds. Callers see INTEGRATION_TIMEOUT, never this object.
+ */
+const TEARDOWN_REASON = new Error('integration request torn down after its deadline');
+
 export class Upstream {
-  constructor(readonly origin: string, private readonly pool: Pool, private readonly maxResponseBytes: number) {}
+  constructor(
+    readonly origin: string,
+    private readonly pool: Pool,
+    private readonly maxResponseBytes: number,
+    private readonly teardowns: TeardownQueue,
+  ) {}
 
   async request(req: HttpRequest): Promise<HttpResponse> {
-    const { signal } = req;
+    const { deadline } = req;
+    if (deadline.expired) throw new SwitchboardError('INTEGRATION_TIMEOUT', `budget expired before the request to ${this.origin}`);
+    // undici accepts an EventEmitter as its abort signal (it reads `reason` and listens for 'abort'): cheaper
+    // than an AbortController, and only emitted when the request must be torn down.
+    const teardown: EventEmitter & { reason?: unknown } = new EventEmitter();
+    const off = deadline.onExpire(() => this.teardowns.defer(() => {
+      teardown.reason = TEARDOWN_REASON;
+      teardown.emit('abort');
+    }));
     try {
       const res = await this.pool.request({
         path: req.path,
         method: req.method,
         headers: req.headers,
         body: req.body ?? null,
-        signal,
+        signal: teardown,
       });
       const declared = Number(res.headers['content-length']);
       if (declared > this.maxResponseBytes) {
@@ -95,7 +119,9 @@ export class Upstream {
         body: chunks.length === 1 ? (chunks[0] as Buffer).toString('utf8') : Buffer.concat(chunks, size).toString('utf8'),
       };
     } catch (e) {
-      throw mapHttpError(e, signal, this.origin);
+      throw mapHttpError(e, deadline, this.origin);
+    } finally {
+      off();
     }
   }
 
@@ -116,9 +142,9 @@ function errorCode(e: unknown): string | undefined {
 }
 
 /** Map anything undici or the socket throws to a stable code. */
-export function mapHttpError(e: unknown, signal: AbortSignal, origin: string): SwitchboardError {
+export function mapHttpError(e: unknown, deadline: Deadline, origin: string): SwitchboardError {
   if (e instanceof SwitchboardError) return e;
-  if (signal.aborted) return new SwitchboardError('INTEGRATION_TIMEOUT', `budget expired waiting for ${origin}`, { cause: e });
+  if (deadline.expired) return new SwitchboardError('INTEGRATION_TIMEOUT', `budget expired waiting for ${origin}`, { cause: e });
   let cause: unknown = e;
   let code = errorCode(e);
   // undici wraps socket errors; the useful code (ECONNREFUSED, ECONNRESET, a TLS code) is on the cause.
@@ -133,6 +159,7 @@ export function mapHttpError(e: unknown, signal: AbortSignal, origin: string): S
 export class HttpClient {
   private readonly upstreams = new Map<string, Upstream>();
   private readonly opts: Required<HttpClientOptions>;
+  private readonly teardowns = new TeardownQueue();
 
   constructor(opts: HttpClientOptions = {}) {
     this.opts = { ...HTTP_CLIENT_DEFAULTS, ...opts };
@@ -159,7 +186,7 @@ export class HttpClient {
           ...(options.tls?.key ? { key: options.tls.key } : {}),
         },
       });
-      u = new Upstream(origin, pool, this.opts.maxResponseBytes);
+      u = new Upstream(origin, pool, this.opts.maxResponseBytes, this.teardowns);
       this.upstreams.set(key, u);
     }
     return u;

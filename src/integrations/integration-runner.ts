@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { Deadline, raceSignal } from '../shared/deadline.js';
+import { Deadline, raceDeadline } from '../shared/deadline.js';
 import { SwitchboardError } from '../shared/errors.js';
 import { realTimers, type Timers } from '../shared/timers.js';
 import type { Logger } from '../observability/logger.js';
@@ -161,8 +161,8 @@ export class IntegrationRunner {
       return decision.result;
     }
     const deadline = new Deadline(it.def.budgetMs ?? context.budgetMs ?? this.defaultBudgetMs, this.timers);
-    // Registered first, so the decision goes out before the aborted request is torn down.
-    deadline.signal.addEventListener('abort', () => decision.fail({ code: 'INTEGRATION_TIMEOUT' }), { once: true });
+    // Registered first: on expiry the decision goes out before anything else reacts.
+    deadline.onExpire(() => decision.fail({ code: 'INTEGRATION_TIMEOUT' }));
     if (it.def.fillerMs !== undefined && it.def.fillerMs < deadline.budgetMs) decision.pendingAfter(it.def.fillerMs);
     const key = it.def.cache ? cacheKey(name, checked.values, context.call, it.compiled.request.callFieldsUsed) : undefined;
     this.work(it, request, key, deadline, decision)
@@ -176,7 +176,7 @@ export class IntegrationRunner {
     if (key !== undefined && cacheDef) {
       const ttlMs = cacheDef.ttlSeconds * 1000;
       const keepMs = ttlMs + (cacheDef.staleIfErrorSeconds ?? 0) * 1000;
-      const hit = await raceSignal(this.cache.get(key), deadline.signal).catch(() => undefined);
+      const hit = await raceDeadline(this.cache.get(key), deadline).catch(() => undefined);
       if (decision.done) return;
       if (hit && hit.ageMs < ttlMs) return decision.ok(hit.data);
       if (hit && hit.ageMs < keepMs) decision.offerStale(hit.data, this.timers.now() + (keepMs - hit.ageMs));
@@ -188,7 +188,7 @@ export class IntegrationRunner {
     let sent = false;
     try {
       if (it.bucket && !it.bucket.tryTake()) throw new SwitchboardError('INTEGRATION_RATE_LIMITED');
-      release = it.concurrency.tryAcquire() ?? (await it.concurrency.acquire(deadline.signal));
+      release = it.concurrency.tryAcquire() ?? (await it.concurrency.acquire(deadline));
       sent = true;
       const data = await callUpstream({
         upstream: it.upstream,

@@ -66,7 +66,7 @@ export function breakerOutcome(e: SwitchboardError): CallOutcome {
 }
 
 export function asIntegrationError(e: unknown, deadline: Deadline): SwitchboardError {
-  if (deadline.signal.aborted) return e instanceof SwitchboardError && e.code === 'INTEGRATION_TIMEOUT' ? e : new SwitchboardError('INTEGRATION_TIMEOUT', undefined, { cause: e });
+  if (deadline.expired) return e instanceof SwitchboardError && e.code === 'INTEGRATION_TIMEOUT' ? e : new SwitchboardError('INTEGRATION_TIMEOUT', undefined, { cause: e });
   if (e instanceof SwitchboardError) return e;
   return new SwitchboardError('INTEGRATION_TRANSPORT', e instanceof Error ? e.message : 'request failed', { cause: e });
 }
@@ -80,8 +80,8 @@ export async function callUpstream(c: UpstreamCall, base: OutgoingRequest, deadl
     const req: OutgoingRequest = { ...base, headers: { ...base.headers } };
     let error: SwitchboardError;
     try {
-      await c.auth.apply(req, deadline.signal);
-      const res = await c.upstream.request({ method: req.method, path: req.path, headers: req.headers, ...(req.body !== undefined ? { body: req.body } : {}), signal: deadline.signal });
+      await c.auth.apply(req, deadline);
+      const res = await c.upstream.request({ method: req.method, path: req.path, headers: req.headers, ...(req.body !== undefined ? { body: req.body } : {}), deadline });
       if (res.status >= 200 && res.status <= 299) return c.response.project(res.body, res.contentType);
       if (res.status === 401 && authRetryLeft && c.auth.unauthorized(req)) {
         authRetryLeft = false;

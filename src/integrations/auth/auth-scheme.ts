@@ -1,3 +1,4 @@
+import type { Deadline } from '../../shared/deadline.js';
 import type { Timers } from '../../shared/timers.js';
 import type { HttpClient, UpstreamTls } from '../http-client.js';
 import type { HttpMethod } from '../schema.js';
@@ -15,8 +16,8 @@ export interface OutgoingRequest {
 export interface AuthScheme {
   /** TLS material the connection pool needs (mutual TLS). */
   readonly tls?: UpstreamTls;
-  /** Add credentials to the request. May wait (an OAuth2 token), but never past `signal`. */
-  apply(req: OutgoingRequest, signal: AbortSignal): void | Promise<void>;
+  /** Add credentials to the request. May wait (an OAuth2 token), but never past `deadline`. */
+  apply(req: OutgoingRequest, deadline: Deadline): void | Promise<void>;
   /**
    * The upstream answered 401 to `req`. Returns true when new credentials may help, so the caller retries
    * once (OAuth2 drops the token `req` carried); false when retrying cannot change the answer.

@@ -1,4 +1,4 @@
-import { Deadline, raceSignal } from '../../shared/deadline.js';
+import { Deadline, raceDeadline } from '../../shared/deadline.js';
 import { SwitchboardError } from '../../shared/errors.js';
 import type { Timers } from '../../shared/timers.js';
 import type { Upstream } from '../http-client.js';
@@ -56,12 +56,12 @@ export class OAuth2Auth implements AuthScheme {
     this.tokenPath = url.pathname + url.search;
   }
 
-  async apply(req: OutgoingRequest, signal: AbortSignal): Promise<void> {
+  async apply(req: OutgoingRequest, deadline: Deadline): Promise<void> {
     const now = this.o.timers.now();
     let token = this.token;
     if (token && now >= token.expiresAt) token = undefined;
     if (token && now >= token.refreshAt) this.refresh().catch(() => undefined);
-    if (!token) token = await raceSignal(this.refresh(), signal);
+    if (!token) token = await raceDeadline(this.refresh(), deadline);
     req.headers.authorization = `Bearer ${token.value}`;
   }
 
@@ -98,7 +98,7 @@ export class OAuth2Auth implements AuthScheme {
     const deadline = new Deadline(o.tokenTimeoutMs ?? 5000, o.timers);
     const started = o.timers.now();
     try {
-      const res = await o.tokenUpstream.request({ method: 'POST', path: this.tokenPath, headers, body: fields.join('&'), signal: deadline.signal });
+      const res = await o.tokenUpstream.request({ method: 'POST', path: this.tokenPath, headers, body: fields.join('&'), deadline });
       if (res.status < 200 || res.status > 299) {
         throw new SwitchboardError('INTEGRATION_AUTH', `token endpoint ${o.tokenUpstream.origin} answered ${res.status}`);
       }

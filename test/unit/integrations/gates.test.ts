@@ -81,8 +81,8 @@ test('concurrency cap: waiters get slots in arrival order as slots are released'
   assert.ok(r1 && r2);
   assert.equal(cap.tryAcquire(), undefined);
   const order: string[] = [];
-  const w3 = cap.acquire(new Deadline(100, timers).signal).then((r) => { order.push('3'); return r; });
-  const w4 = cap.acquire(new Deadline(100, timers).signal).then((r) => { order.push('4'); return r; });
+  const w3 = cap.acquire(new Deadline(100, timers)).then((r) => { order.push('3'); return r; });
+  const w4 = cap.acquire(new Deadline(100, timers)).then((r) => { order.push('4'); return r; });
   assert.equal(cap.waiting, 2);
   r1();
   r1();
@@ -101,7 +101,7 @@ test('a waiter whose deadline expires fails with INTEGRATION_TIMEOUT and leaves 
   const cap = new ConcurrencyLimit(1);
   const held = cap.tryAcquire();
   assert.ok(held);
-  const waiting = cap.acquire(new Deadline(50, timers).signal);
+  const waiting = cap.acquire(new Deadline(50, timers));
   timers.advance(50);
   await assert.rejects(waiting, (e: unknown) => isSwitchboardError(e, 'INTEGRATION_TIMEOUT'));
   assert.equal(cap.waiting, 0);

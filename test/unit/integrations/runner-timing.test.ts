@@ -50,7 +50,7 @@ test('integrationPending goes out once after fillerMs, then exactly one integrat
   const p = h.run('lookup', { id: '1' }, 'tool-1');
   await settle();
   h.timers.advance(299);
-  assert.deepEqual(h.events, []);
+  assert.equal(h.events.length, 0);
   h.timers.advance(1);
   assert.deepEqual(h.events, [{ event: 'integrationPending', integrationPending: { id: 'tool-1', elapsedMs: 300 } }]);
   h.timers.advance(200);

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Deadline, raceSignal } from '../../../src/shared/deadline.js';
+import { Deadline, raceDeadline } from '../../../src/shared/deadline.js';
 import type { TimerHandle, Timers } from '../../../src/shared/timers.js';
 import { FakeTimers } from '../../support/fake-timers.js';
 
@@ -90,13 +90,37 @@ test('expired aborts at once when the clock is past the end but the timer is lat
   assert.equal(timers.fns.length, 0);
 });
 
-test('raceSignal settles with the promise, or rejects with the abort reason first', async () => {
+test('raceDeadline settles with the promise, or rejects with the TimeoutError first', async () => {
   const timers = new FakeTimers();
   const d = new Deadline(10, timers);
-  assert.equal(await raceSignal(Promise.resolve(7), d.signal), 7);
+  assert.equal(await raceDeadline(Promise.resolve(7), d), 7);
   const never = new Promise<number>(() => undefined);
-  const raced = raceSignal(never, d.signal);
+  const raced = raceDeadline(never, d);
   timers.advance(10);
   await assert.rejects(raced, (e: unknown) => e instanceof DOMException && e.name === 'TimeoutError');
-  await assert.rejects(raceSignal(Promise.resolve(1), d.signal), (e: unknown) => e instanceof DOMException);
+  await assert.rejects(raceDeadline(Promise.resolve(1), d), (e: unknown) => e instanceof DOMException);
+});
+
+test('onExpire callbacks run in order before the signal aborts; one that throws does not stop the rest', () => {
+  const timers = new FakeTimers();
+  const d = new Deadline(20, timers);
+  const seen: string[] = [];
+  d.signal.addEventListener('abort', () => seen.push('signal'));
+  d.onExpire(() => seen.push('first'));
+  d.onExpire(() => { throw new Error('bad callback'); });
+  const off = d.onExpire(() => seen.push('removed'));
+  d.onExpire(() => seen.push('last'));
+  off();
+  timers.advance(20);
+  assert.deepEqual(seen, ['first', 'last', 'signal']);
+  d.onExpire(() => seen.push('late'));
+  assert.deepEqual(seen.at(-1), 'late', 'registered after expiry: called at once');
+});
+
+test('the signal is created on first use, already aborted if the deadline has expired', () => {
+  const timers = new FakeTimers();
+  const d = new Deadline(5, timers);
+  timers.advance(5);
+  assert.equal(d.signal.aborted, true);
+  assert.equal(d.signal.reason, d.reason);
 });
