@@ -21,6 +21,8 @@ export interface EngineOptions {
   cpuProfDir?: string;
   /** Extra node flags for the child (e.g. --trace-gc, --max-semi-space-size=16); the media workers inherit them. */
   nodeArgs?: string[];
+  /** Pin the engine to these CPUs (taskset -c), e.g. "1" while the generator runs on CPU 0. */
+  cpus?: string;
   startTimeoutMs: number;
 }
 
@@ -72,9 +74,10 @@ trunks: [{ name: pbx, addresses: [127.0.0.0/8], srtp: optional, maxCalls: 100000
 export async function startEngine(root: string, o: EngineOptions): Promise<Engine> {
   const { dir, path } = writeConfig(o);
   const prof = o.cpuProfDir ? ['--cpu-prof', '--cpu-prof-dir', o.cpuProfDir] : [];
-  const child: ChildProcess = spawn(process.execPath, [...prof, ...(o.nodeArgs ?? []), '--import', 'tsx', join(root, 'src/main.ts'), '--config', path], {
-    cwd: root, stdio: ['ignore', 'inherit', 'inherit'],
-  });
+  const nodeArgs = [...prof, ...(o.nodeArgs ?? []), '--import', 'tsx', join(root, 'src/main.ts'), '--config', path];
+  // taskset execs node, so the child's pid is the engine's.
+  const [cmd, args] = o.cpus ? ['taskset', ['-c', o.cpus, process.execPath, ...nodeArgs]] : [process.execPath, nodeArgs];
+  const child: ChildProcess = spawn(cmd, args, { cwd: root, stdio: ['ignore', 'inherit', 'inherit'] });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const base = `http://127.0.0.1:${o.httpPort}`;
   await new Promise<void>((resolve, reject) => {

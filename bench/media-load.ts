@@ -16,6 +16,7 @@ import { DEFAULT_TIMERS } from '../src/sip/transaction/timer-config.js';
 import { UserAgent } from '../src/sip/user-agent.js';
 import type { Session } from '../src/sip/dialog/session.js';
 import { Histogram } from './histogram.js';
+import { SrtpTagReader } from './srtp-tag-reader.js';
 import { PTIME_MS, RtpStream, type StreamTotals } from './media-stream.js';
 
 export interface LoadOptions {
@@ -25,7 +26,9 @@ export interface LoadOptions {
   /** Our RTP/RTCP ports. */
   portMin: number;
   portMax: number;
+  /** Mean rate at which calls are placed. */
   callsPerSecond: number;
+  arrivals: 'poisson' | 'uniform';
   /** Longest a call streams (sizes the per-call tag tables). */
   maxSeconds: number;
   setupTimeoutMs: number;
@@ -51,13 +54,13 @@ export interface WindowResult {
   rtt: { p50Ms: number; p99Ms: number; maxMs: number };
   /** Calls with at least one missing echo, the most any call missed, and where in the window misses sit (tenths). */
   loss: { calls: number; maxPerCall: number; byTenth: number[]; deadCalls: number; deadCallPackets: number };
-  /** How late our own 2 ms send slots ran (generator starved of CPU shows here). */
+  /** How late the generator's 2 ms clock woke up (a generator starved of CPU shows here). */
   sendLate: { p50Ms: number; p99Ms: number; maxMs: number };
 }
 
 export class LoadGenerator {
   readonly calls: Call[] = [];
-  readonly totals: StreamTotals = { sent: 0, received: 0, rtcpReceived: 0, srtpFailures: 0, duplicates: 0, sendErrors: 0 };
+  readonly totals: StreamTotals = { sent: 0, received: 0, rtcpReceived: 0, duplicates: 0, sendErrors: 0 };
   readonly rtt = new Histogram();
   private readonly sendLate = new Histogram();
   private readonly slots: RtpStream[][] = Array.from({ length: SLOTS }, () => []);
@@ -68,6 +71,8 @@ export class LoadGenerator {
   private nextPort: number;
   failed = new Map<string, number>();
   endedByEngine = 0;
+  /** Frames the generator did not send during the window because it was starved of CPU for a period or more. */
+  skippedFrames = 0;
   private receivedAtStart = 0;
   private receivedAtEnd = 0;
 
@@ -101,9 +106,12 @@ export class LoadGenerator {
     this.startClock();
     const gapMs = 1000 / this.o.callsPerSecond;
     const started: Promise<void>[] = [];
-    const t0 = performance.now();
+    let at = performance.now();
     for (let i = 0; i < n; i++) {
-      const wait = t0 + i * gapMs - performance.now();
+      // Poisson arrivals (exponential gaps) like real traffic; 'uniform' is one call every gap exactly, which
+      // puts every call at the same phase of the 20 ms frame period (a worst case for frame scheduling).
+      at += this.o.arrivals === 'uniform' ? gapMs : -Math.log(1 - Math.random()) * gapMs;
+      const wait = at - performance.now();
       if (wait > 0) await new Promise((r) => setTimeout(r, wait));
       started.push(this.placeCall(i).then((ok) => {
         if (ok && this.calls.length % 100 === 0) onProgress?.(this.calls.length);
@@ -154,7 +162,10 @@ export class LoadGenerator {
       if (!outcome.sdp) throw new Error('no SDP in the 200');
       const agreed = acceptAnswer(offer, outcome.sdp, local);
       if (agreed.codec !== 'PCMU') throw new Error(`engine chose ${agreed.codec}`);
-      if (agreed.srtp) stream.srtp = createSrtpContexts({ suite: agreed.srtp.suite, localKey: agreed.srtp.localKey, remoteKey: agreed.srtp.remoteKey });
+      if (agreed.srtp) {
+        stream.srtp = createSrtpContexts({ suite: agreed.srtp.suite, localKey: agreed.srtp.localKey, remoteKey: agreed.srtp.remoteKey });
+        stream.srtpTags = new SrtpTagReader(agreed.srtp.suite, agreed.srtp.remoteKey);
+      }
       else if (this.o.srtp) throw new Error('engine answered without SRTP');
       await stream.connect(agreed.remoteAddress, agreed.remotePort);
     } catch (e) {
@@ -183,9 +194,18 @@ export class LoadGenerator {
 
   private readonly run = (): void => {
     const now = performance.now();
-    // Every slot whose time has come (one, unless we were starved; then catch up so no frame is skipped).
+    if (this.measuring) this.sendLate.recordMs(now - this.nextSlotAt);
+    // Starved for a whole period or more: skip the periods missed rather than send them in a burst. A PBX
+    // does not catch up either, and a burst would make the echo trim its backlog, which would show up as
+    // loss in the engine. The skipped frames are counted, never tagged, so they are not "sent".
+    if (now - this.nextSlotAt >= PTIME_MS) {
+      const periods = Math.floor((now - this.nextSlotAt) / PTIME_MS);
+      if (this.measuring) this.skippedFrames += periods * this.calls.length;
+      for (const c of this.calls) c.stream.skip(periods);
+      this.nextSlotAt += periods * PTIME_MS;
+    }
+    // Every slot whose time has come (one, or several after a stall shorter than a period).
     while (this.nextSlotAt <= now) {
-      if (this.measuring) this.sendLate.recordMs(now - this.nextSlotAt);
       for (const s of this.slots[this.slot] as RtpStream[]) s.send(now);
       this.nextSlotAt += SLOT_MS;
       this.slot = (this.slot + 1) % SLOTS;
@@ -208,6 +228,7 @@ export class LoadGenerator {
     this.rtt.reset();
     this.sendLate.reset();
     this.receivedAtStart = this.totals.received;
+    this.skippedFrames = 0;
     this.measuring = true;
   }
 

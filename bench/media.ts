@@ -12,18 +12,23 @@
  *   (then: npx tsx bench/cpuprofile-top.ts /tmp/prof/*.cpuprofile)
  *
  * Flags: --calls (comma list), --modes plain,srtp (or --srtp), --duration, --warmup, --rate (calls/s set up),
- * --workers (media.workers), --engine-root DIR (run the Switchboard checked out there, e.g. an exported commit,
- * to compare versions), --node-args="..." (extra node flags for the engine, e.g. --node-args=--trace-gc), --wait-idle S (wait up to S s for a quiet host first: the generator and the engine
- * share its cores, and any other load shows up as pacing jitter).
+ * --arrivals poisson|uniform (uniform: exactly one call per 1/rate s, i.e. every call at the same phase of the
+ * 20 ms frame period when rate divides 50), --workers (media.workers), --engine-root DIR (run the Switchboard checked out there, e.g. an exported commit,
+ * to compare versions), --engine-cpus LIST (taskset the engine, e.g. 1, with `taskset -c 0 npm run …` for the
+ * generator: no CPU contention between the two), --node-args="..." (extra node flags for the engine, e.g.
+ * --node-args=--trace-gc), --wait-idle S (wait up to S s for a quiet host first: the generator and the engine
+ * share its cores, and any other load shows up as pacing jitter). A timer canary in a third, idle process
+ * (bench/timer-canary.ts) reports what the host alone adds to timer lateness during the window.
  */
-import { fork, type ChildProcess } from 'node:child_process';
+import { execFileSync, fork, type ChildProcess } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { cpuSeconds, rssBytes } from './proc-stats.js';
-import { hostCpu, startEngine, threadCpu, threadCpuDelta, udpDrops, type ThreadCpu, type ThreadProbe } from './media-engine.js';
-import { LoadGenerator, type WindowResult } from './media-load.js';
+import { hostCpu, startEngine, threadCpu, threadCpuDelta, udpDrops } from './media-engine.js';
+import { LoadGenerator } from './media-load.js';
+import { log, printRow, printTable, worst, type Mode, type Row } from './media-report.js';
 
 const { values } = parseArgs({
   options: {
@@ -33,12 +38,14 @@ const { values } = parseArgs({
     duration: { type: 'string', default: '60' },
     warmup: { type: 'string', default: '5' },
     rate: { type: 'string', default: '50' },
+    arrivals: { type: 'string', default: 'poisson' },
     'sip-port': { type: 'string', default: '35080' },
     workers: { type: 'string' },
     'cpu-prof': { type: 'string' },
     'wait-idle': { type: 'string', default: '0' },
     'engine-root': { type: 'string' },
     'node-args': { type: 'string' },
+    'engine-cpus': { type: 'string' },
   },
 });
 const callCounts = (values.calls ?? '').split(',').map(Number).filter((n) => n > 0);
@@ -50,7 +57,6 @@ const sipPort = Number(values['sip-port']);
 const workers = values.workers !== undefined ? Number(values.workers) : undefined;
 const root = new URL('..', import.meta.url).pathname;
 
-type Mode = 'plain' | 'srtp';
 const ENGINE_PORTS = [20000, 39999] as const;
 const GENERATOR_PORTS = [40000, 59999] as const;
 // After the window, the streams keep running until the window's echoes stop arriving: at least TAIL_MIN_MS, then
@@ -59,55 +65,14 @@ const GENERATOR_PORTS = [40000, 59999] as const;
 const TAIL_MIN_MS = 1000;
 const TAIL_QUIET_MS = 1000;
 const TAIL_MAX_MS = 8000;
-const TARGETS = { calls: 600, cpuPerCallPct: 0.25, arrivalToFrameP99Ms: 2, pacingP99Ms: 2 };
-
-interface Row {
-  mode: Mode;
-  calls: number;
-  failedCalls: Record<string, number>;
-  seconds: number;
-  engineCpuPct: number;
-  cpuPerCallPct: number;
-  sent: number;
-  echoed: number;
-  /** Sent in the window, never echoed. */
-  lost: number;
-  /** Datagrams the kernel dropped at full receive buffers during the window and tail (part of `lost`):
-   * at the engine's media sockets, and at the generator's. */
-  engineSocketDrops: number;
-  generatorSocketDrops: number;
-  receivedFromEngine: number;
-  loss: WindowResult['loss'];
-  generatorSendErrors: number;
-  arrivalToFrame: { p50Ms: number; p99Ms: number; maxMs: number; count: number };
-  pacingJitter: { p50Ms: number; p99Ms: number; maxMs: number; count: number };
-  schedulerMaxLateMs: number;
-  rssMb: number;
-  baselineRssMb: number;
-  rssPerCallKb: number;
-  addedRssPerCallKb: number;
-  generatorCpuPct: number;
-  /** Everything else that ran on the host during the window (other processes, kernel), % of one core. */
-  otherCpuPct: number;
-  echoRtt: { p50Ms: number; p99Ms: number; maxMs: number };
-  /** How long after the window the generator waited for the window's last echoes. */
-  tailMs: number;
-  /** Lateness of a 2 ms timer in an idle process during the window: what the host alone adds to pacing. */
-  hostTimerLate: { p50Ms: number; p99Ms: number; maxMs: number };
-  generatorSendLate: { p50Ms: number; p99Ms: number; maxMs: number };
-  endedByEngine: number;
-  srtpFailures: number;
-  enginePid: number;
-  engineThreads: ThreadCpu[];
-  workerThreads: ThreadProbe[];
-  loadavgBefore: number;
-}
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** The timer canary (bench/timer-canary.ts) in its own process. */
 function startCanary(): { child: ChildProcess; start(): void; stop(): Promise<Row['hostTimerLate']> } {
   const child = fork(join(root, 'bench/timer-canary.ts'), [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  // With --engine-cpus, the canary shares the engine's CPUs: it shows what those cores alone add.
+  if (values['engine-cpus'] && child.pid) execFileSync('taskset', ['-p', '-c', values['engine-cpus'], String(child.pid)], { stdio: 'ignore' });
   return {
     child,
     start: () => child.send('start'),
@@ -133,14 +98,6 @@ async function waitForIdleHost(maxSeconds: number): Promise<void> {
   }
 }
 
-function worst(threads: ThreadProbe[], key: 'arrivalToFrame' | 'pacingJitter'): Row['arrivalToFrame'] {
-  return {
-    p50Ms: Math.max(0, ...threads.map((t) => t[key].p50Ms)),
-    p99Ms: Math.max(0, ...threads.map((t) => t[key].p99Ms)),
-    maxMs: Math.max(0, ...threads.map((t) => t[key].maxMs)),
-    count: threads.reduce((a, t) => a + t[key].count, 0),
-  };
-}
 
 /** Wait out the echoes of the window's last packets; returns how long that took. */
 async function waitForEchoes(gen: LoadGenerator): Promise<number> {
@@ -165,11 +122,12 @@ async function runOne(mode: Mode, n: number): Promise<Row> {
     sipPort, httpPort: sipPort + 1, mediaPortMin: ENGINE_PORTS[0], mediaPortMax: ENGINE_PORTS[1], startTimeoutMs: 20_000,
     ...(workers !== undefined ? { workers } : {}),
     ...(values['cpu-prof'] ? { cpuProfDir: values['cpu-prof'] } : {}),
+    ...(values['engine-cpus'] ? { cpus: values['engine-cpus'] } : {}),
     ...(values['node-args'] ? { nodeArgs: values['node-args'].split(' ').filter(Boolean) } : {}),
   });
   const gen = await LoadGenerator.create({
     sipPort, srtp: mode === 'srtp', portMin: GENERATOR_PORTS[0], portMax: GENERATOR_PORTS[1], callsPerSecond: rate,
-    maxSeconds: n / rate + warmup + duration + 60, setupTimeoutMs: 32_000,
+    arrivals: values.arrivals === 'uniform' ? 'uniform' : 'poisson', maxSeconds: n / rate + warmup + duration + 60, setupTimeoutMs: 32_000,
   });
   const canary = startCanary();
   try {
@@ -210,7 +168,7 @@ async function runOne(mode: Mode, n: number): Promise<Row> {
       engineCpuPct, cpuPerCallPct: engineCpuPct / Math.max(1, calls),
       sent: w.sent, echoed: w.sent - w.missing, lost: w.missing,
       engineSocketDrops: (drops1[0] as number) - (drops0[0] as number), generatorSocketDrops: (drops1[1] as number) - (drops0[1] as number),
-      receivedFromEngine: w.received, loss: w.loss, generatorSendErrors: gen.totals.sendErrors,
+      receivedFromEngine: w.received, loss: w.loss, generatorSendErrors: gen.totals.sendErrors, generatorSkippedFrames: gen.skippedFrames,
       arrivalToFrame: worst(probe, 'arrivalToFrame'), pacingJitter: worst(probe, 'pacingJitter'),
       schedulerMaxLateMs: Math.max(0, ...probe.map((t) => t.schedulerMaxLateMs)),
       rssMb: rss / 2 ** 20, baselineRssMb: baselineRss / 2 ** 20,
@@ -218,7 +176,7 @@ async function runOne(mode: Mode, n: number): Promise<Row> {
       generatorCpuPct: (100 * (genCpu.user + genCpu.system)) / 1e6 / wall,
       otherCpuPct: (100 * (hostBusy - cpu - (genCpu.user + genCpu.system) / 1e6)) / wall,
       echoRtt: w.rtt, tailMs, hostTimerLate, generatorSendLate: w.sendLate, endedByEngine: gen.endedByEngine,
-      srtpFailures: gen.totals.srtpFailures, enginePid: engine.pid, engineThreads: threads, workerThreads: probe, loadavgBefore,
+      enginePid: engine.pid, engineThreads: threads, workerThreads: probe, loadavgBefore,
     };
   } finally {
     canary.child.send('exit');
@@ -226,44 +184,6 @@ async function runOne(mode: Mode, n: number): Promise<Row> {
     await engine.stop(10_000);
     await gen.close();
   }
-}
-
-function log(s: string): void {
-  process.stdout.write(`${s}\n`);
-}
-
-const f = (x: number, d = 2): string => x.toFixed(d);
-
-function printRow(r: Row): void {
-  log(`  engine CPU ${f(r.engineCpuPct, 1)} % of a core = ${f(r.cpuPerCallPct, 3)} %/call; generator CPU ${f(r.generatorCpuPct, 1)} %; everything else on the host ${f(r.otherCpuPct, 1)} % (load avg before ${f(r.loadavgBefore)})`);
-  log(`  packets: sent ${r.sent}, echoed ${r.echoed}, lost ${r.lost} (of which dropped at full socket buffers: engine ${r.engineSocketDrops}, generator ${r.generatorSocketDrops}); from engine ${r.receivedFromEngine}`);
-  log(`  arrival→frame p50 ${f(r.arrivalToFrame.p50Ms, 3)} ms p99 ${f(r.arrivalToFrame.p99Ms, 3)} ms max ${f(r.arrivalToFrame.maxMs)} ms; pacing jitter p99 ${f(r.pacingJitter.p99Ms, 3)} ms max ${f(r.pacingJitter.maxMs)} ms; scheduler max late ${f(r.schedulerMaxLateMs)} ms`);
-  log(`  RSS ${f(r.rssMb, 0)} MB (idle ${f(r.baselineRssMb, 0)} MB): ${f(r.rssPerCallKb, 0)} KB/call, +${f(r.addedRssPerCallKb, 0)} KB/call over idle; echo RTT p50 ${f(r.echoRtt.p50Ms, 1)} p99 ${f(r.echoRtt.p99Ms, 1)} ms; generator slots late p99 ${f(r.generatorSendLate.p99Ms)} ms`);
-  log(`  engine threads (CPU s): ${r.engineThreads.slice(0, 6).map((t) => `${t.tid === r.enginePid ? 'main' : `${t.name}/${t.tid}`} ${f(t.seconds, 1)}`).join(', ')}`);
-  if (r.lost) log(`  missing echoes: ${r.loss.calls} calls, at most ${r.loss.maxPerCall} in one call; ${r.loss.deadCalls} calls echoed nothing all window (${r.loss.deadCallPackets} packets); by tenth of the window: ${r.loss.byTenth.join(' ')}`);
-  log(`  host timer canary (idle process, 2 ms timer) late p50 ${f(r.hostTimerLate.p50Ms)} p99 ${f(r.hostTimerLate.p99Ms)} max ${f(r.hostTimerLate.maxMs)} ms`);
-  log(`  echo RTT max ${f(r.echoRtt.maxMs, 1)} ms (waited ${f(r.tailMs / 1000, 1)} s after the window for the last echoes); generator slots late max ${f(r.generatorSendLate.maxMs, 1)} ms; generator send errors ${r.generatorSendErrors}`);
-  if (r.endedByEngine || r.srtpFailures) log(`  calls ended by the engine: ${r.endedByEngine}; SRTP failures at the generator: ${r.srtpFailures}`);
-}
-
-function table(rows: Row[]): void {
-  log('\n| mode | calls | engine CPU % (of 1 core) | CPU %/call | sent | lost in engine | p50 / p99 arrival→frame ms | p99 pacing jitter ms | RSS MB (idle) | RSS/call KB | generator CPU % | other host CPU % |');
-  log('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
-  for (const r of rows) {
-    log(`| ${r.mode} | ${r.calls} | ${f(r.engineCpuPct, 1)} | ${f(r.cpuPerCallPct, 3)} | ${r.sent} | ${r.lost}${r.loss.deadCalls ? ` (${r.loss.deadCalls} dead calls)` : ''}${r.engineSocketDrops + r.generatorSocketDrops ? ` (socket drops: ${r.engineSocketDrops} engine, ${r.generatorSocketDrops} generator)` : ''} | ${f(r.arrivalToFrame.p50Ms, 3)} / ${f(r.arrivalToFrame.p99Ms, 3)} | ${f(r.pacingJitter.p99Ms, 3)} | ${f(r.rssMb, 0)} (${f(r.baselineRssMb, 0)}) | ${f(r.rssPerCallKb, 0)} | ${f(r.generatorCpuPct, 1)} | ${f(r.otherCpuPct, 1)} |`);
-  }
-  const target = rows.find((r) => r.mode === 'plain' && r.calls >= TARGETS.calls);
-  if (!target) return;
-  const checks: [string, boolean][] = [
-    [`${TARGETS.calls} calls up`, target.calls >= TARGETS.calls],
-    ['0 packets lost in the engine', target.lost === 0],
-    [`p99 arrival→frame <= ${TARGETS.arrivalToFrameP99Ms} ms`, target.arrivalToFrame.p99Ms <= TARGETS.arrivalToFrameP99Ms],
-    [`p99 pacing jitter <= ${TARGETS.pacingP99Ms} ms`, target.pacingJitter.p99Ms <= TARGETS.pacingP99Ms],
-    [`<= ${TARGETS.cpuPerCallPct} % of a core per call`, target.cpuPerCallPct <= TARGETS.cpuPerCallPct],
-  ];
-  log(`\ntargets (plain, ${target.calls} calls): ${checks.map(([name, ok]) => `${ok ? 'met' : 'MISSED'}: ${name}`).join('; ')}`);
-  const srtp = rows.find((r) => r.mode === 'srtp' && r.calls === target.calls);
-  if (srtp) log(`SRTP beside it: ${f(srtp.cpuPerCallPct, 3)} % of a core per call (${f(srtp.engineCpuPct, 1)} % total), lost ${srtp.lost}, p99 arrival→frame ${f(srtp.arrivalToFrame.p99Ms, 3)} ms, p99 pacing ${f(srtp.pacingJitter.p99Ms, 3)} ms`);
 }
 
 async function main(): Promise<void> {
@@ -278,10 +198,10 @@ async function main(): Promise<void> {
       await sleep(2000); // let the ports of the last run close
     }
   }
-  table(rows);
+  printTable(rows);
   mkdirSync(join(root, 'bench/results'), { recursive: true });
   writeFileSync(join(root, 'bench/results/media.json'), JSON.stringify({
-    date: new Date().toISOString(), node: process.version, duration, warmup, callsPerSecond: rate, rows,
+    date: new Date().toISOString(), node: process.version, duration, warmup, callsPerSecond: rate, arrivals: values.arrivals, rows,
   }, null, 2));
 }
 

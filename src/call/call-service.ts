@@ -148,4 +148,5 @@ function recordMedia(metrics: Metrics, m: MediaSummary): void {
   if (m.rttMs !== undefined) metrics.mediaRttSeconds.observe(m.rttMs / 1000);
   if (m.firstAudioOutMs !== undefined) metrics.firstAudioOutSeconds.observe(m.firstAudioOutMs / 1000);
   if (m.srtpFailures > 0) metrics.srtpFailures.inc(m.srtpFailures);
+  if (m.agentFramesDropped) metrics.slowAgentFramesDropped.inc(m.agentFramesDropped);
 }

@@ -106,6 +106,8 @@ export interface MediaSummary {
   srtpFailures: number;
   concealedFrames: number;
   firstAudioOutMs?: number;
+  /** Caller audio frames not sent to an agent that was not keeping up. */
+  agentFramesDropped?: number;
 }
 
 export interface CallLeg {

@@ -38,8 +38,19 @@ export class FrameScheduler {
   /** Start ticking `item` every `periodMs`, first at `firstDueMs` (absolute, Timers.now()). */
   add(item: Tickable, periodMs: number, firstDueMs: number): void {
     if (!this.handle) this.start();
-    // Never behind the wheel's current slot, or it would wait a whole lap.
-    const e: Entry = { item, periodMs, due: Math.max(firstDueMs, this.nextTickAt), removed: false };
+    // Never behind the wheel's current slot (it would wait a whole lap), and in the least-loaded phase of
+    // the next period, so sessions that start together do not all tick in the same slot.
+    const base = Math.max(firstDueMs, this.nextTickAt);
+    let bestDue = base;
+    let bestLoad = Infinity;
+    for (let t = base; t < base + periodMs; t += this.granularityMs) {
+      const load = (this.slots[Math.floor(t / this.granularityMs) % this.slots.length] as Entry[]).length;
+      if (load < bestLoad) {
+        bestLoad = load;
+        bestDue = t;
+      }
+    }
+    const e: Entry = { item, periodMs, due: bestDue, removed: false };
     this.entries.set(item, e);
     this.place(e);
   }

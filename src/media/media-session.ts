@@ -51,6 +51,7 @@ interface Running {
   frameSamples: number;
   startedAt: number;
   firstAudioOutMs?: number;
+  appStats?: Record<string, number>;
 }
 
 export class MediaSession implements Tickable {
@@ -144,8 +145,12 @@ export class MediaSession implements Tickable {
     if (!run) return undefined;
     if (run.options.symmetricRtp && this.rtpFrom) return this.rtpFrom;
     if (run.media.remotePort === 0 || run.media.remoteAddress === '0.0.0.0' || run.media.remoteAddress === '::') return undefined;
-    return { address: run.media.remoteAddress, port: run.media.remotePort };
+    const c = this.sdpTarget;
+    if (c && c.address === run.media.remoteAddress && c.port === run.media.remotePort) return c;
+    return (this.sdpTarget = { address: run.media.remoteAddress, port: run.media.remotePort });
   }
+  private sdpTarget?: { address: string; port: number };
+  private rtcpCache?: { address: string; port: number };
 
   private rtcpTarget(): { address: string; port: number } | undefined {
     const run = this.run;
@@ -153,7 +158,11 @@ export class MediaSession implements Tickable {
     if (run.media.rtcpMux) return this.rtpTarget();
     if (run.options.symmetricRtp && this.rtcpFrom) return this.rtcpFrom;
     const rtp = this.rtpTarget();
-    return rtp ? { address: rtp.address, port: run.media.rtcpPort || rtp.port + 1 } : undefined;
+    if (!rtp) return undefined;
+    const port = run.media.rtcpPort || rtp.port + 1;
+    const c = this.rtcpCache;
+    if (c && c.address === rtp.address && c.port === port) return c;
+    return (this.rtcpCache = { address: rtp.address, port });
   }
 
   private onRtp(data: Buffer, address: string, port: number): void {
@@ -213,6 +222,8 @@ export class MediaSession implements Tickable {
       this.closed = true;
       this.s.scheduler.remove(this);
       if (run) run.rtcp.bye(this.s.sockets.rtcp, this.rtcpTarget(), this.s.timers.now());
+      const appStats = run?.app.stats?.();
+      if (run && appStats) run.appStats = appStats;
       run?.app.close?.();
       run?.recIn?.close();
       run?.recOut?.close();
@@ -229,6 +240,7 @@ export class MediaSession implements Tickable {
     };
     if (run.rtcp.rttMs !== undefined) stats.rttMs = run.rtcp.rttMs;
     if (run.firstAudioOutMs !== undefined) stats.firstAudioOutMs = run.firstAudioOutMs;
+    if (run.appStats) stats.app = run.appStats;
     return stats;
   }
 }

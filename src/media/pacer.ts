@@ -82,12 +82,19 @@ export class Pacer {
    * One ptime: the next frame and the marks it completes. A trailing partial frame is padded with silence
    * rather than held back, so the end of an utterance is never stuck in the queue.
    */
+  private static readonly NONE: string[] = [];
+  private readonly tickOut: PacerTick = { frame: undefined, played: Pacer.NONE };
+
   next(): PacerTick {
-    const played: string[] = [];
+    const out = this.tickOut;
+    let played = Pacer.NONE;
+    if (this.marks.length > 0) played = [];
     const queued = this.queuedSamples;
     if (queued === 0) {
       while (this.marks.length && (this.marks[0] as PendingMark).at <= this.head) played.push((this.marks.shift() as PendingMark).id);
-      return { frame: undefined, played };
+      out.frame = undefined;
+      out.played = played;
+      return out;
     }
     const take = Math.min(queued, this.opts.frameSamples);
     const n = this.buf.length;
@@ -99,7 +106,9 @@ export class Pacer {
     this.frame.fill(0, take);
     this.head += take;
     while (this.marks.length && (this.marks[0] as PendingMark).at <= this.head) played.push((this.marks.shift() as PendingMark).id);
-    return { frame: this.frame, played };
+    out.frame = this.frame;
+    out.played = played;
+    return out;
   }
 
   private ensureCapacity(samples: number): void {

@@ -63,6 +63,7 @@ export class ReorderBuffer {
   }
 
   get held(): number {
+    if (this.next < 0) return 0; // nothing has arrived yet
     return this.highest >= this.next ? this.highest - this.next + 1 : 0;
   }
 
@@ -100,6 +101,7 @@ export class ReorderBuffer {
 
   /** Append what can be released now: frames in order, and concealment for a gap waited out. */
   drain(nowMs: number, out: ReorderOutput[]): void {
+    if (this.next < 0) return; // nothing has arrived yet
     while (this.next <= this.highest) {
       const i = this.next % this.cap;
       if (this.slotSeq[i] === this.next) {

@@ -8,7 +8,11 @@ export interface RtpSockets {
 }
 
 function bind(host: string, port: number): Promise<Socket | undefined> {
-  const s = createSocket({ type: isIPv6(host) ? 'udp6' : 'udp4' });
+  const family = isIPv6(host) ? 6 : 4;
+  const s = createSocket({
+    type: family === 6 ? 'udp6' : 'udp4',
+    lookup: (address: string, _o: unknown, cb: (err: Error | null, address: string, family: number) => void) => cb(null, address, family),
+  } as Parameters<typeof createSocket>[0]);
   return new Promise((resolve) => {
     s.once('error', () => {
       s.close();

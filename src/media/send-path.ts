@@ -35,6 +35,9 @@ export class SendPath {
   private readonly silence: Int16Array;
   private readonly tsStep: number;
   private readonly header = Buffer.alloc(RTP_FIXED_HEADER_LENGTH);
+  /** Packets are built in place; a send still queued in libuv is never overwritten (the next use is 3 ptimes later). */
+  private readonly ring: Buffer[] = [Buffer.allocUnsafe(172), Buffer.allocUnsafe(172), Buffer.allocUnsafe(172), Buffer.allocUnsafe(172)];
+  private ringAt = 0;
   private talking = false;
   private dtmf: DtmfPacket[] = [];
   packetsSent = 0;
@@ -96,7 +99,13 @@ export class SendPath {
   private sendPacket(socket: Socket, to: { address: string; port: number }, pt: number, ts: number, marker: boolean, payload: Uint8Array, nowMs: number): void {
     writeRtpHeader(this.header, 0, { pt, seq: this.seq, ts, ssrc: this.ssrc, marker });
     this.seq = (this.seq + 1) & 0xffff;
-    let packet: Buffer = Buffer.concat([this.header, payload], RTP_FIXED_HEADER_LENGTH + payload.length);
+    const len = RTP_FIXED_HEADER_LENGTH + payload.length;
+    let buf = this.ring[this.ringAt] as Buffer;
+    if (buf.length < len) buf = this.ring[this.ringAt] = Buffer.allocUnsafe(Math.max(len, 2 * buf.length));
+    this.ringAt = (this.ringAt + 1) % this.ring.length;
+    this.header.copy(buf, 0);
+    buf.set(payload, RTP_FIXED_HEADER_LENGTH);
+    let packet: Buffer = buf.length === len ? buf : buf.subarray(0, len);
     if (this.o.srtp) packet = this.o.srtp.protectRtp(packet);
     socket.send(packet, to.port, to.address);
     if (this.probe) {

@@ -131,7 +131,10 @@ export class EmbeddedCallLeg implements CallLeg {
     void Promise.race([this.plane.close(this.id), giveUp]).then((stats) => {
       clearTimeout(timer);
       this.mediaStats = stats;
-      for (const cb of this.endedCbs) cb(cause, stats);
+      const summary: MediaSummary | undefined = stats
+        ? { ...stats, ...(stats.app?.framesDroppedSlowAgent !== undefined ? { agentFramesDropped: stats.app.framesDroppedSlowAgent } : {}) }
+        : undefined;
+      for (const cb of this.endedCbs) cb(cause, summary);
     });
   }
 }

@@ -22,6 +22,8 @@ export interface AppSink {
   /** Marks whose audio has left as RTP. */
   marksPlayed?(names: readonly string[]): void;
   onDtmf?(digit: string, durationMs: number): void;
+  /** Counters for the call's end statistics (e.g. frames dropped toward a slow agent). */
+  stats?(): Record<string, number>;
   close?(): void;
 }
 
@@ -63,6 +65,8 @@ class EchoApp implements AppSink {
     this.filled = Math.min(n, this.filled + pcm.length);
   }
 
+  private out = new Int16Array(0);
+
   pull(samples: number): Int16Array | undefined {
     if (this.filled < this.delay + samples) return undefined;
     const n = this.ring.length;
@@ -72,7 +76,8 @@ class EchoApp implements AppSink {
       this.r = (this.r + excess) % n;
       this.filled -= excess;
     }
-    const out = new Int16Array(samples);
+    if (this.out.length !== samples) this.out = new Int16Array(samples);
+    const out = this.out;
     for (let i = 0; i < samples; i++) {
       out[i] = this.ring[this.r] as number;
       this.r = this.r + 1 === n ? 0 : this.r + 1;

@@ -66,6 +66,8 @@ export interface MediaStats {
   framesDelivered: number;
   /** Start of media to the first application audio (not keepalive silence) leaving as RTP, ms. */
   firstAudioOutMs?: number;
+  /** The application's own counters (agent link: frames to/from the agent, drops toward a slow agent, marks…). */
+  app?: Record<string, number>;
 }
 
 export type PlaneCommand =

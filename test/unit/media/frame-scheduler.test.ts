@@ -25,7 +25,20 @@ describe('FrameScheduler', () => {
     s.add({ tick: (now) => b.push(now) }, 60, 0);
     timers.advance(180);
     assert.deepEqual(a, [0, 30, 60, 90, 120, 150, 180]);
-    assert.deepEqual(b, [0, 60, 120, 180]);
+    // Slot 0 is taken: the second item starts in the next free 2 ms phase.
+    assert.deepEqual(b, [2, 62, 122]);
+  });
+
+  it('spreads items that start at the same moment over the period instead of stacking them in one slot', () => {
+    const timers = new FakeTimers();
+    const s = new FrameScheduler(timers, 2);
+    const firstTicks: number[] = [];
+    for (let i = 0; i < 10; i++) {
+      let first = true;
+      s.add({ tick: (now) => { if (first) { firstTicks.push(now); first = false; } } }, 20, 0);
+    }
+    timers.advance(40);
+    assert.deepEqual(firstTicks.sort((x, y) => x - y), [0, 2, 4, 6, 8, 10, 12, 14, 16, 18]);
   });
 
   it('stops ticking a removed item and stops its timer when empty', () => {

@@ -89,6 +89,17 @@ describe('ReorderBuffer', () => {
     assert.deepEqual(got, ['f65533', 'f65534', 'f65535', 'f0', 'f1']);
   });
 
+  it('holds nothing and conceals nothing before the first packet, whatever its sequence number', () => {
+    const b = new ReorderBuffer({ ptimeMs: 20 });
+    assert.equal(b.held, 0);
+    assert.deepEqual(run(b, 0), []);
+    assert.deepEqual(run(b, 100), [], 'no concealment before any packet');
+    b.push(40000, p(1), 120);
+    assert.deepEqual(run(b, 120), ['f40000'], 'a first sequence number above 32767 must play');
+    b.push(40001, p(2), 140);
+    assert.deepEqual(run(b, 140), ['f40001']);
+  });
+
   it('resyncs on a jump beyond its capacity instead of growing', () => {
     const b = new ReorderBuffer({ ptimeMs: 20, capacity: 8 });
     b.push(1, p(1), 0);

@@ -53,6 +53,7 @@ export class AgentApps implements AppProvider {
       attach: (sink: SendSink) => link.attach(sink),
       marksPlayed: (names) => link.marksPlayed(names),
       onDtmf: (digit, ms) => link.sendDtmf(digit, ms),
+      stats: () => ({ ...link.stats }),
       close: () => this.release(id),
     };
   }
