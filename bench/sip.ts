@@ -2,7 +2,9 @@
  * `npm run bench:sip`: SIPp's built-in `uac` scenario (INVITE with SDP, 1 s call, BYE) against a Switchboard
  * child process at rising call rates, each held for --duration seconds. Prints, per rate, calls completed and
  * failed, Switchboard's CPU (% of one core), per-call CPU and RSS, then the highest rate sustained with 0 failed
- * calls. Writes bench/results/sip.json. One SIPp instance tops out near 1,000 calls/s, so rates above
+ * calls. Writes bench/results/sip.json. The calls are answered by a line-test echo with media.keepalive none: the
+ * media sessions exist (ports bound on the data plane) but SIPp's uac sends no RTP, so nothing flows — this measures
+ * signalling, like the drachtio-srf figure it is compared with. One SIPp instance tops out near 1,000 calls/s, so rates above
  * --shard-above are split over two SIPp instances.
  *
  *   npm run bench:sip -- --rates 200,400,600,700,800,1000 --duration 30
@@ -40,7 +42,7 @@ sip:
   listen: [{ transport: udp, host: 127.0.0.1, port: ${sipPort} }]
   publicAddress: 127.0.0.1
   rateLimit: { perSecond: 100000, burst: 100000 }
-media: { host: 127.0.0.1, portMin: 20000, portMax: 59999 }
+media: { host: 127.0.0.1, portMin: 20000, portMax: 59999, keepalive: none }
 http: { host: 127.0.0.1, port: ${sipPort + 1000} }
 log: { level: warn }
 trunks: [{ name: pbx, addresses: [127.0.0.0/8], srtp: off, maxCalls: 100000 }]
