@@ -1,7 +1,8 @@
 /**
- * The engine side of `npm run bench:media`: a Switchboard child process (its own config in a temp directory:
- * one open trunk for 127.0.0.0/8, a line-test echo route, a wide media port range), its data-plane probe
- * (GET /debug/media) and its CPU per thread from /proc.
+ * The engine side of `npm run bench:media` and `npm run bench:e2e`: a Switchboard child process (its own config
+ * in a temp directory: one open trunk for 127.0.0.0/8, a wide media port range, and one route for every call:
+ * a line-test echo, or with `agent` a real agent WebSocket), its data-plane probe (GET /debug/media) and its
+ * CPU per thread from /proc.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -24,6 +25,33 @@ export interface EngineOptions {
   /** Pin the engine to these CPUs (taskset -c), e.g. "1" while the generator runs on CPU 0. */
   cpus?: string;
   startTimeoutMs: number;
+  /** Route every call to this agent (no line test): bench:e2e's echo agent. */
+  agent?: BenchAgentRoute;
+}
+
+export interface BenchAgentRoute {
+  url: string;
+  protocol: 'twilio' | 'l16';
+  /** The route's budgets.agentConnectMs. */
+  connectMs: number;
+}
+
+/** The bench dialplan: the agent route, or the line-test echo route (the agent URL is then never used). */
+function routeYaml(agent: BenchAgentRoute | undefined): string {
+  if (agent) {
+    return `routes:
+  - name: agent
+    match: { trunk: pbx, to: ".*" }
+    agent: { url: "${agent.url}", protocol: ${agent.protocol} }
+    budgets: { agentConnectMs: ${agent.connectMs} }
+`;
+  }
+  return `routes:
+  - name: echo
+    match: { trunk: pbx, to: ".*" }
+    agent: { url: "ws://127.0.0.1:1/none" }
+    lineTest: { kind: echo, delayMs: 0 }
+`;
 }
 
 export interface LatencySummary { count: number; p50Ms: number; p99Ms: number; maxMs: number }
@@ -47,12 +75,7 @@ export interface Engine {
 function writeConfig(o: EngineOptions): { dir: string; path: string } {
   const dir = mkdtempSync(join(tmpdir(), 'sb-bench-media-'));
   mkdirSync(join(dir, 'dialplans'));
-  writeFileSync(join(dir, 'dialplans', 'bench.yaml'), `routes:
-  - name: echo
-    match: { trunk: pbx, to: ".*" }
-    agent: { url: "ws://127.0.0.1:1/none" }
-    lineTest: { kind: echo, delayMs: 0 }
-`);
+  writeFileSync(join(dir, 'dialplans', 'bench.yaml'), routeYaml(o.agent));
   writeFileSync(join(dir, 'switchboard.yaml'), `
 sip:
   listen: [{ transport: udp, host: 127.0.0.1, port: ${o.sipPort} }]

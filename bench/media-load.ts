@@ -34,11 +34,13 @@ export interface LoadOptions {
   setupTimeoutMs: number;
 }
 
-interface Call {
+export interface Call {
   index: number;
   stream: RtpStream;
   session?: Session;
   endedByEngine: boolean;
+  /** When the 200 OK arrived (performance.now()). */
+  answeredAt: number;
 }
 
 const SLOT_MS = 2;
@@ -52,6 +54,8 @@ export interface WindowResult {
   /** RTP datagrams that arrived from the engine during the window (echoes and keepalive silence). */
   received: number;
   rtt: { p50Ms: number; p99Ms: number; maxMs: number };
+  /** With startWindow(expectedMs): the round trip per tenth of the window (by send time), to show a trend. */
+  rttByTenth?: { p50Ms: number; p99Ms: number; maxMs: number }[];
   /** Calls with at least one missing echo, the most any call missed, and where in the window misses sit (tenths). */
   loss: { calls: number; maxPerCall: number; byTenth: number[]; deadCalls: number; deadCallPackets: number };
   /** How late the generator's 2 ms clock woke up (a generator starved of CPU shows here). */
@@ -139,10 +143,10 @@ export class LoadGenerator {
       target: `sip:echo@127.0.0.1:${this.o.sipPort}`, dest,
       from: `<sip:pbx${index}@127.0.0.1>`, to: `<sip:echo@127.0.0.1:${this.o.sipPort}>`, sdp: serializeSdp(offer),
     });
-    const outcome = await new Promise<{ session: Session; sdp: string | undefined } | string>((resolve) => {
+    const outcome = await new Promise<{ session: Session; sdp: string | undefined; at: number } | string>((resolve) => {
       const t = setTimeout(() => resolve('setup timeout'), this.o.setupTimeoutMs);
       inv.events = {
-        onAnswer: (session, sdp) => { clearTimeout(t); resolve({ session, sdp }); },
+        onAnswer: (session, sdp) => { clearTimeout(t); resolve({ session, sdp, at: performance.now() }); },
         onFailure: (status, reason) => { clearTimeout(t); resolve(`${status} ${reason}`); },
       };
       inv.start();
@@ -151,7 +155,7 @@ export class LoadGenerator {
       stream.close();
       return this.fail(outcome);
     }
-    const call: Call = { index, stream, session: outcome.session, endedByEngine: false };
+    const call: Call = { index, stream, session: outcome.session, endedByEngine: false, answeredAt: outcome.at };
     outcome.session.handlers.onEnded = (reason) => {
       if (reason === 'remote-bye') {
         call.endedByEngine = true;
@@ -220,10 +224,22 @@ export class LoadGenerator {
 
   // ---- the measurement window ---------------------------------------------------------------------------
 
-  startWindow(): void {
+  /** Round trips per tenth of the window, when startWindow() was told how long the window is. */
+  private rttByTenth?: Histogram[];
+
+  /** `expectedMs`: the window's planned length, to split round trips by tenth of the window (bench:e2e). */
+  startWindow(expectedMs?: number): void {
+    let byPart: RtpStream['rttByPart'];
+    if (expectedMs !== undefined) {
+      this.rttByTenth ??= Array.from({ length: 10 }, () => new Histogram());
+      for (const h of this.rttByTenth) h.reset();
+      byPart = { parts: this.rttByTenth, framesPerPart: Math.max(1, expectedMs / PTIME_MS / 10) };
+    }
     for (const c of this.calls) {
       c.stream.winFrom = c.stream.sent;
       c.stream.winTo = Number.MAX_SAFE_INTEGER;
+      c.stream.winMinRttMs = Infinity;
+      if (byPart) c.stream.rttByPart = byPart;
     }
     this.rtt.reset();
     this.sendLate.reset();
@@ -268,7 +284,10 @@ export class LoadGenerator {
       c.stream.missingWhere(where);
     }
     for (const x of where) loss.byTenth[Math.min(9, Math.floor(x * 10))]++;
-    return { sent, missing, loss, received: this.receivedAtEnd - this.receivedAtStart, rtt: this.rtt.summary(), sendLate: this.sendLate.summary() };
+    return {
+      sent, missing, loss, received: this.receivedAtEnd - this.receivedAtStart, rtt: this.rtt.summary(), sendLate: this.sendLate.summary(),
+      ...(this.rttByTenth ? { rttByTenth: this.rttByTenth.map((h) => h.summary()) } : {}),
+    };
   }
 
   // ---- teardown -----------------------------------------------------------------------------------------

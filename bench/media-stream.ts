@@ -64,6 +64,14 @@ export class RtpStream {
   /** Tags in [winFrom, winTo) are the measurement window. */
   winFrom = Number.MAX_SAFE_INTEGER;
   winTo = Number.MAX_SAFE_INTEGER;
+  /** Optional: round trips also split by where in the window their packet was sent (part = frames since winFrom / framesPerPart). */
+  rttByPart?: { parts: Histogram[]; framesPerPart: number };
+  /** The shortest and the latest round trip of this stream in the window (ms); Infinity / 0 until one came back. */
+  winMinRttMs = Infinity;
+  winLastRttMs = 0;
+  /** When the first packet left and when the first echo of any of ours came back (performance.now(); -1 = not yet). */
+  firstSentAt = -1;
+  firstEchoAt = -1;
 
   private constructor(readonly rtp: Socket, readonly rtcp: Socket, readonly port: number, capacity: number,
     private readonly totals: StreamTotals, private readonly rtt: Histogram) {
@@ -116,6 +124,7 @@ export class RtpStream {
     b[RTP_FIXED_HEADER_LENGTH + 1] = 0x80 | ((tag >>> 7) & 0x7f);
     b[RTP_FIXED_HEADER_LENGTH + 2] = 0x80 | (tag & 0x7f);
     this.sentAt[tag] = now;
+    if (tag === 0) this.firstSentAt = now;
     this.rtp.send(this.srtp ? this.srtp.protectRtp(b) : b);
     this.sent = tag + 1;
     this.seq = (this.seq + 1) & 0xffff;
@@ -150,7 +159,15 @@ export class RtpStream {
       return;
     }
     this.echoed[tag] = 1;
-    if (tag >= this.winFrom && tag < this.winTo) this.rtt.recordMs(performance.now() - (this.sentAt[tag] as number));
+    if (this.firstEchoAt < 0) this.firstEchoAt = performance.now();
+    if (tag >= this.winFrom && tag < this.winTo) {
+      const rtt = performance.now() - (this.sentAt[tag] as number);
+      this.rtt.recordMs(rtt);
+      if (rtt < this.winMinRttMs) this.winMinRttMs = rtt;
+      this.winLastRttMs = rtt;
+      const by = this.rttByPart;
+      if (by) (by.parts[Math.min(by.parts.length - 1, Math.floor((tag - this.winFrom) / by.framesPerPart))] as Histogram).recordMs(rtt);
+    }
   }
 
   /** Tags sent in the window whose echo has not come back. */

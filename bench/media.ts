@@ -20,13 +20,13 @@
  * share its cores, and any other load shows up as pacing jitter). A timer canary in a third, idle process
  * (bench/timer-canary.ts) reports what the host alone adds to timer lateness during the window.
  */
-import { execFileSync, fork, type ChildProcess } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { cpuSeconds, rssBytes } from './proc-stats.js';
-import { hostCpu, startEngine, threadCpu, threadCpuDelta, udpDrops } from './media-engine.js';
+import { rssBytes } from './proc-stats.js';
+import { startEngine } from './media-engine.js';
+import { ENGINE_PORTS, GENERATOR_PORTS, measureWindow, sleep, startCanary, waitForIdleHost } from './media-flow.js';
 import { LoadGenerator } from './media-load.js';
 import { log, printRow, printTable, worst, type Mode, type Row } from './media-report.js';
 
@@ -57,65 +57,6 @@ const sipPort = Number(values['sip-port']);
 const workers = values.workers !== undefined ? Number(values.workers) : undefined;
 const root = new URL('..', import.meta.url).pathname;
 
-const ENGINE_PORTS = [20000, 39999] as const;
-const GENERATOR_PORTS = [40000, 59999] as const;
-// After the window, the streams keep running until the window's echoes stop arriving: at least TAIL_MIN_MS, then
-// until no new echo came for TAIL_QUIET_MS, at most TAIL_MAX_MS (past the echo app's 6 s buffer, so a late echo
-// is counted as late, not lost).
-const TAIL_MIN_MS = 1000;
-const TAIL_QUIET_MS = 1000;
-const TAIL_MAX_MS = 8000;
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/** The timer canary (bench/timer-canary.ts) in its own process. */
-function startCanary(): { child: ChildProcess; start(): void; stop(): Promise<Row['hostTimerLate']> } {
-  const child = fork(join(root, 'bench/timer-canary.ts'), [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-  // With --engine-cpus, the canary shares the engine's CPUs: it shows what those cores alone add.
-  if (values['engine-cpus'] && child.pid) execFileSync('taskset', ['-p', '-c', values['engine-cpus'], String(child.pid)], { stdio: 'ignore' });
-  return {
-    child,
-    start: () => child.send('start'),
-    stop: () => new Promise((resolve) => {
-      child.once('message', (m) => resolve(m as Row['hostTimerLate']));
-      child.send('stop');
-    }),
-  };
-}
-const IDLE_BUSY_PCT = 25; // the host counts as idle when everything on it uses less than this much of one core
-
-/** With --wait-idle S: wait up to S seconds for other work on the shared host to quiet down (3 s samples). */
-async function waitForIdleHost(maxSeconds: number): Promise<void> {
-  if (maxSeconds <= 0) return;
-  const until = performance.now() + maxSeconds * 1000;
-  for (;;) {
-    const a = hostCpu();
-    await sleep(3000);
-    const b = hostCpu();
-    const pct = (100 * (b.busy - a.busy)) / ((b.total - a.total) / b.cores);
-    if (pct < IDLE_BUSY_PCT) return;
-    if (performance.now() > until) return log(`  host still busy (${pct.toFixed(0)} % of a core), starting anyway`);
-  }
-}
-
-
-/** Wait out the echoes of the window's last packets; returns how long that took. */
-async function waitForEchoes(gen: LoadGenerator): Promise<number> {
-  const t0 = performance.now();
-  let missing = gen.windowMissing();
-  let changedAt = t0;
-  for (;;) {
-    await sleep(250);
-    const now = performance.now();
-    const m = gen.windowMissing();
-    if (m !== missing) {
-      missing = m;
-      changedAt = now;
-    }
-    if (m === 0 || now - t0 >= TAIL_MAX_MS || (now - t0 >= TAIL_MIN_MS && now - changedAt >= TAIL_QUIET_MS)) return now - t0;
-  }
-}
-
 async function runOne(mode: Mode, n: number): Promise<Row> {
   const loadavgBefore = loadavg()[0] ?? 0;
   const engine = await startEngine(values['engine-root'] ?? root, {
@@ -129,7 +70,7 @@ async function runOne(mode: Mode, n: number): Promise<Row> {
     sipPort, srtp: mode === 'srtp', portMin: GENERATOR_PORTS[0], portMax: GENERATOR_PORTS[1], callsPerSecond: rate,
     arrivals: values.arrivals === 'uniform' ? 'uniform' : 'poisson', maxSeconds: n / rate + warmup + duration + 60, setupTimeoutMs: 32_000,
   });
-  const canary = startCanary();
+  const canary = startCanary(root, values['engine-cpus']);
   try {
     await sleep(1000);
     const baselineRss = rssBytes(engine.pid);
@@ -139,44 +80,28 @@ async function runOne(mode: Mode, n: number): Promise<Row> {
     log(`  ${gen.answered}/${n} calls answered in ${((performance.now() - t0) / 1000).toFixed(1)} s${gen.failed.size ? ` (failed: ${JSON.stringify(failed)})` : ''}; warm-up ${warmup} s`);
     await sleep(warmup * 1000);
 
-    await engine.probe(true);
-    const cpu0 = cpuSeconds(engine.pid);
-    const threads0 = threadCpu(engine.pid);
-    const drops0 = [udpDrops(ENGINE_PORTS[0], ENGINE_PORTS[1]), udpDrops(GENERATOR_PORTS[0], GENERATOR_PORTS[1])];
-    const host0 = hostCpu();
-    const gen0 = process.cpuUsage();
-    const w0 = performance.now();
-    gen.startWindow();
-    canary.start();
-    await sleep(duration * 1000);
-    gen.endWindow();
-    const hostTimerLate = await canary.stop();
-    const wall = (performance.now() - w0) / 1000;
-    const cpu = cpuSeconds(engine.pid) - cpu0;
-    const threads = threadCpuDelta(threads0, threadCpu(engine.pid));
-    const genCpu = process.cpuUsage(gen0);
-    const hostBusy = hostCpu().busy - host0.busy;
-    const probe = await engine.probe(false);
-    const rss = rssBytes(engine.pid);
-    const tailMs = await waitForEchoes(gen);
-    const drops1 = [udpDrops(ENGINE_PORTS[0], ENGINE_PORTS[1]), udpDrops(GENERATOR_PORTS[0], GENERATOR_PORTS[1])];
-    const w = gen.windowResult();
+    const m = await measureWindow(engine, gen, canary, duration);
+    const wall = m.seconds;
+    const cpu = m.engineCpuSeconds;
+    const probe = m.probe;
+    const rss = m.engineRssBytes;
+    const w = m.window;
     const calls = gen.answered;
     const engineCpuPct = (100 * cpu) / wall;
     return {
       mode, calls, failedCalls: failed, seconds: wall,
       engineCpuPct, cpuPerCallPct: engineCpuPct / Math.max(1, calls),
       sent: w.sent, echoed: w.sent - w.missing, lost: w.missing,
-      engineSocketDrops: (drops1[0] as number) - (drops0[0] as number), generatorSocketDrops: (drops1[1] as number) - (drops0[1] as number),
+      engineSocketDrops: m.engineSocketDrops, generatorSocketDrops: m.generatorSocketDrops,
       receivedFromEngine: w.received, loss: w.loss, generatorSendErrors: gen.totals.sendErrors, generatorSkippedFrames: gen.skippedFrames,
       arrivalToFrame: worst(probe, 'arrivalToFrame'), pacingJitter: worst(probe, 'pacingJitter'),
       schedulerMaxLateMs: Math.max(0, ...probe.map((t) => t.schedulerMaxLateMs)),
       rssMb: rss / 2 ** 20, baselineRssMb: baselineRss / 2 ** 20,
       rssPerCallKb: rss / 1024 / Math.max(1, calls), addedRssPerCallKb: (rss - baselineRss) / 1024 / Math.max(1, calls),
-      generatorCpuPct: (100 * (genCpu.user + genCpu.system)) / 1e6 / wall,
-      otherCpuPct: (100 * (hostBusy - cpu - (genCpu.user + genCpu.system) / 1e6)) / wall,
-      echoRtt: w.rtt, tailMs, hostTimerLate, generatorSendLate: w.sendLate, endedByEngine: gen.endedByEngine,
-      enginePid: engine.pid, engineThreads: threads, workerThreads: probe, loadavgBefore,
+      generatorCpuPct: (100 * m.generatorCpuSeconds) / wall,
+      otherCpuPct: (100 * (m.hostBusySeconds - cpu - m.generatorCpuSeconds)) / wall,
+      echoRtt: w.rtt, tailMs: m.tailMs, hostTimerLate: m.hostTimerLate, generatorSendLate: w.sendLate, endedByEngine: gen.endedByEngine,
+      enginePid: engine.pid, engineThreads: m.engineThreads, workerThreads: probe, loadavgBefore,
     };
   } finally {
     canary.child.send('exit');

@@ -52,6 +52,7 @@ interface Running {
   startedAt: number;
   firstAudioOutMs?: number;
   appStats?: Record<string, number>;
+  lastTickAt: number;
 }
 
 export class MediaSession implements Tickable {
@@ -79,7 +80,7 @@ export class MediaSession implements Tickable {
     const app = (options.app.kind === 'provided' ? this.s.apps?.create(this.s.id, options.app, options.pcmRate) : undefined)
       ?? createApp(options.app, options.pcmRate);
     const run: Running = {
-      media, options, app, srtp, frameSamples, startedAt: now,
+      media, options, app, srtp, frameSamples, startedAt: now, lastTickAt: -1,
       recv: new ReceivePath({
         codec: createCodec(media.codec), payloadType: media.payloadType, telephoneEventPt: media.telephoneEventPt,
         clockRate, ptimeMs: media.ptime, pcmRate: options.pcmRate, srtp,
@@ -192,6 +193,13 @@ export class MediaSession implements Tickable {
     if (this.sending()) {
       const pulled = run.app.pull(run.frameSamples);
       if (pulled) run.send.pacer.enqueue(pulled);
+    }
+    // Ticks the clock missed during a stall: catch the RTP clock up and drop that much queued audio.
+    const missed = run.lastTickAt < 0 ? 0 : Math.max(0, Math.round((nowMs - run.lastTickAt) / run.media.ptime) - 1);
+    run.lastTickAt = nowMs;
+    if (missed > 0) {
+      const played = run.send.catchUp(missed);
+      if (played.length > 0) run.app.marksPlayed?.(played);
     }
     const before = run.send.packetsSent;
     const queued = run.send.pacer.queuedSamples > 0;

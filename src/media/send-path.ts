@@ -68,6 +68,30 @@ export class SendPath {
   }
 
   /** One ptime: send the next frame (or event packet) to `to`, or advance the clock in silence. */
+  /**
+   * The frame clock missed `missed` ticks (an event-loop stall). Their time has passed: the RTP clock moves on
+   * by that much (RFC 3550 §5.1: timestamps follow the sampling clock) and the same amount of queued audio is
+   * dropped, so a stall never leaves a standing backlog that delays everything the agent says afterwards.
+   * Marks inside the dropped audio count as played (their audio's time is over).
+   */
+  catchUp(missed: number): string[] {
+    const played: string[] = [];
+    for (let k = 0; k < missed; k++) {
+      this.ts = (this.ts + this.tsStep) >>> 0;
+      if (this.dtmf.length > 0) this.dtmf.shift();
+      else {
+        const t = this.pacer.next();
+        if (t.frame) this.framesDroppedCatchingUp++;
+        for (const m of t.played) played.push(m);
+      }
+    }
+    this.talking = false;
+    return played;
+  }
+
+  /** Audio frames dropped after frame-clock stalls (see catchUp). */
+  framesDroppedCatchingUp = 0;
+
   tick(socket: Socket, to: { address: string; port: number } | undefined, canSend: boolean, nowMs: number): void {
     if (this.dtmf.length > 0) {
       // An RFC 4733 event replaces audio while it plays; queued audio waits (it is not consumed).

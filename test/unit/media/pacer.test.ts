@@ -66,3 +66,18 @@ describe('Pacer', () => {
     assert.deepEqual(out.slice(0, 106), Array.from(ramp(106, 5)));
   });
 });
+
+describe('SendPath catch-up after a frame-clock stall', () => {
+  it('advances the RTP clock and drops the missed frames of queued audio, reporting their marks as played', async () => {
+    const { SendPath } = await import('../../../src/media/send-path.js');
+    const { createCodec } = await import('../../../src/media/codec/codec.js');
+    const s = new SendPath({ codec: createCodec('PCMU'), payloadType: 0, ptimeMs: 20, clockRate: 8000, pcmRate: 8000, keepalive: 'none', maxQueueMs: 10_000 });
+    s.pacer.enqueue(new Int16Array(160 * 10));
+    s.pacer.mark('after-10');
+    s.pacer.enqueue(new Int16Array(160 * 2));
+    const played = s.catchUp(10);
+    assert.deepEqual(played, ['after-10']);
+    assert.equal(s.framesDroppedCatchingUp, 10);
+    assert.equal(s.pacer.queuedSamples, 320);
+  });
+});
