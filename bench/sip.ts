@@ -23,6 +23,8 @@ const { values } = parseArgs({
     'shard-above': { type: 'string', default: '800' },
     port: { type: 'string', default: '35060' },
     'stop-on-failure': { type: 'boolean', default: true },
+    /** media.workers of the engine (default: one per core). */
+    workers: { type: 'string' },
   },
 });
 const rates = (values.rates ?? '').split(',').map(Number).filter((n) => n > 0);
@@ -42,7 +44,7 @@ sip:
   listen: [{ transport: udp, host: 127.0.0.1, port: ${sipPort} }]
   publicAddress: 127.0.0.1
   rateLimit: { perSecond: 100000, burst: 100000 }
-media: { host: 127.0.0.1, portMin: 20000, portMax: 59999, keepalive: none }
+media: { host: 127.0.0.1, portMin: 20000, portMax: 59999, keepalive: none${values.workers !== undefined ? `, workers: ${Number(values.workers)}` : ''} }
 http: { host: 127.0.0.1, port: ${sipPort + 1000} }
 log: { level: warn }
 trunks: [{ name: pbx, addresses: [127.0.0.0/8], srtp: off, maxCalls: 100000 }]
