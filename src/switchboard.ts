@@ -167,8 +167,7 @@ async function createEngine(config: Config, logger: Logger, metrics: Metrics): P
     nonceSecret: config.sip.digestSecret, nonceTtlMs: config.sip.nonceTtlSeconds * 1000,
     media: {
       host: config.media.host, portMin: config.media.portMin, portMax: config.media.portMax,
-      // One core stays with the main thread (SIP, calls, HTTP); the data plane gets the others (at least one).
-      workers: config.media.workers ?? Math.max(1, availableParallelism() - 1), codecs: config.media.codecs, ptimeMs: config.media.ptimeMs,
+      workers: config.media.workers ?? availableParallelism(), codecs: config.media.codecs, ptimeMs: config.media.ptimeMs,
       session: {
         symmetricRtp: config.media.symmetricRtp, inactivityTimeoutMs: config.media.inactivityTimeoutSeconds * 1000,
         keepalive: config.media.keepalive, jitterMinMs: config.media.jitterMinMs, jitterMaxMs: config.media.jitterMaxMs,

@@ -67,7 +67,7 @@ export const Media = Type.Object({
   host: WithDefault(Type.String({ format: 'ip-address', description: 'Local IP address RTP sockets bind to. Default 127.0.0.1.' }), '127.0.0.1'),
   portMin: WithDefault(Type.Integer({ minimum: 1, maximum: 65535, multipleOf: 2, description: 'First RTP port (even; RTCP uses the next odd port). Default 20000.' }), 20000),
   portMax: WithDefault(Type.Integer({ minimum: 1, maximum: 65535, description: 'Last RTP/RTCP port. Default 29999.' }), 29999),
-  workers: Type.Optional(Type.Integer({ minimum: 0, maximum: 64, description: 'Media worker threads (the data plane). Default: one per CPU core but one (at least 1), which leaves a core to SIP and the call logic; 0 runs media on the main thread.' })),
+  workers: Type.Optional(Type.Integer({ minimum: 0, maximum: 64, description: 'Media worker threads (the data plane). Default: one per CPU core (media-heavy loads such as SRTP or agent calls need them); 0 runs media on the main thread.' })),
   codecs: WithDefault(Type.Array(StringEnum(['PCMU', 'PCMA', 'G722'] as const), { minItems: 1, uniqueItems: true, description: 'Audio codecs in preference order. Default [PCMU, PCMA, G722].' }), ['PCMU', 'PCMA', 'G722']),
   ptimeMs: WithDefault(Type.Integer({ minimum: 10, maximum: 60, multipleOf: 10, description: 'Packetisation time we send unless the peer asks for another. Default 20.' }), 20),
   symmetricRtp: WithDefault(Type.Boolean({ description: 'Send RTP to where the caller\'s media actually comes from (NAT latching). Default true.' }), true),
