@@ -4,7 +4,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { watch, type FSWatcher } from 'node:fs';
-import { dirname } from 'node:path';
+import { dirname, join } from 'node:path';
 import { availableParallelism } from 'node:os';
 import { CallService } from './call/call-service.js';
 import type { Env } from './config/env.js';
@@ -19,6 +19,7 @@ import { createMetrics, type Metrics } from './observability/metrics.js';
 import { ConfigError } from './config/config-error.js';
 import { realTimers } from './shared/timers.js';
 import { startDemoAgent, type DemoAgent } from './demo/demo-agent.js';
+import { IntegrationSet } from './integration-set.js';
 
 export interface StartOptions {
   configPath: string;
@@ -55,6 +56,8 @@ export async function startSwitchboard(opts: StartOptions): Promise<Switchboard>
     await demoAgent?.stop();
     throw e;
   });
+  const integrations = new IntegrationSet({ metrics, logger: logger.child({ component: 'integrations' }) });
+  integrations.update(dialplans.integrations);
   const maxCalls = new Map(config.trunks.map((t) => [t.name, t.maxCalls]));
   const calls = new CallService({
     engine, logger, metrics, timers: realTimers,
@@ -62,6 +65,9 @@ export async function startSwitchboard(opts: StartOptions): Promise<Switchboard>
     routes: () => dialplans.matcher,
     maxDurationMs: config.calls.maxDurationSeconds * 1000,
     agentMaxBufferedBytes: config.agents.maxBufferedBytes,
+    integrations: () => integrations.current,
+    publicAddress: config.sip.publicAddress,
+    promptPath: (name) => join(dialplans.dir, 'prompts', name),
   });
   try {
     await engine.start();
@@ -86,7 +92,9 @@ export async function startSwitchboard(opts: StartOptions): Promise<Switchboard>
 
   const reloadDialplans = async (): Promise<boolean> => {
     try {
-      dialplans = await loadDialplans(config.dialplans, config, opts.env, { cwd: dirname(opts.configPath) });
+      const next = await loadDialplans(config.dialplans, config, opts.env, { cwd: dirname(opts.configPath) });
+      integrations.update(next.integrations);
+      dialplans = next;
       logger.info({ routes: dialplans.routes.length }, 'dialplans reloaded');
       return true;
     } catch (e) {
@@ -115,6 +123,7 @@ export async function startSwitchboard(opts: StartOptions): Promise<Switchboard>
     stopped = true;
     watcher?.close();
     await engine.stop();
+    await integrations.close();
     await demoAgent?.stop();
     await http.close();
     logger.info('switchboard stopped');

@@ -10,6 +10,9 @@ import { CallRegistry } from './call-registry.js';
 import { INBOUND_STEPS, type StepContext, type StepDeps } from './inbound-steps.js';
 import type { RouteMatcher } from './routes.js';
 import { REJECTIONS, endedLabel } from './termination.js';
+import { Call } from './call.js';
+import type { IntegrationResult, IntegrationRunner } from '../integrations/index.js';
+import type { TransferEvent } from '../transfer/transfer-controller.js';
 
 export interface CallServiceOptions {
   engine: Engine;
@@ -21,6 +24,12 @@ export interface CallServiceOptions {
   /** Longest a call may last before Switchboard hangs up. */
   maxDurationMs: number;
   agentMaxBufferedBytes: number;
+  /** The integrations of the dialplans in force (swapped on reload). */
+  integrations(): IntegrationRunner | undefined;
+  /** sip.publicAddress: From/Referred-By host of transfers. */
+  publicAddress: string;
+  /** Absolute path of a prompt named in a dialplan (dialplans/prompts/<name>). */
+  promptPath(name: string): string;
 }
 
 /** What happens in calls, for observers (tests today; webhooks and the agent link later). */
@@ -28,6 +37,8 @@ export type CallEvent =
   | { type: 'answered'; callId: string; trunk: string; route: string }
   | { type: 'dtmf'; callId: string; digit: string; durationMs: number }
   | { type: 'agent'; callId: string; event: { event: string; [key: string]: unknown } }
+  | { type: 'integration'; callId: string; name: string; result: IntegrationResult }
+  | { type: 'transfer'; callId: string; event: TransferEvent }
   | { type: 'ended'; callId: string; cause: string; media?: MediaSummary };
 
 export class CallService {
@@ -63,7 +74,7 @@ export class CallService {
   private async handle(call: InboundCall): Promise<void> {
     const { metrics } = this.opts;
     const started = this.opts.timers.now();
-    const ctx: StepContext = { call, log: this.opts.logger.child({ callId: call.id, trunk: call.trunk }), holdsSlot: false };
+    const ctx: StepContext = { call, log: this.opts.logger.child({ callId: call.id, trunk: call.trunk }), holdsSlot: false, agentConnected: false, enrichment: {} };
     ctx.log.info({ from: call.from.user, to: call.to.user, transport: call.source.transport }, 'inbound call');
     let cancelled = false;
     const release = (): void => {
@@ -81,7 +92,7 @@ export class CallService {
     });
     const deps: StepDeps = {
       registry: this.registry, maxCallsFor: this.opts.maxCallsFor, routes: this.opts.routes,
-      agentMaxBufferedBytes: this.opts.agentMaxBufferedBytes,
+      agentMaxBufferedBytes: this.opts.agentMaxBufferedBytes, integrations: this.opts.integrations,
     };
     const reject = (r: Rejection): void => {
       ctx.log.info({ status: r.status, outcome: r.label }, 'call rejected');
@@ -110,25 +121,25 @@ export class CallService {
       const limit = this.opts.timers.setTimeout(() => void leg.hangup('Maximum Call Duration'), this.opts.maxDurationMs);
       this.publish({ type: 'answered', callId: call.id, trunk: call.trunk, route: ctx.route?.name ?? '' });
       if (ctx.agentConnectMs !== undefined) metrics.agentConnectSeconds.observe(ctx.agentConnectMs / 1000);
-      leg.onAgent((ev) => {
-        if (ev.type === 'closed') {
-          // The agent went away mid-call. (Transfer to the route's operator: integrations/transfer issue.)
-          ctx.log.warn({ code: ev.code, reason: ev.reason }, 'agent disconnected');
-          void leg.hangup('Agent Disconnected', 'agent-disconnected');
-        } else if (ev.event.event === 'hangup') {
-          ctx.log.info('agent hung up');
-          void leg.hangup('Agent Hangup', 'agent-hangup');
-        } else {
-          ctx.log.info({ event: ev.event.event }, 'agent control event');
-          this.publish({ type: 'agent', callId: call.id, event: ev.event });
-        }
+      const id = call.id;
+      const live = new Call({
+        inbound: call, leg, route: ctx.route, log: ctx.log, timers: this.opts.timers, runner: ctx.runner,
+        agentConnected: ctx.agentConnected,
+        transferDeps: { originate: (req) => this.opts.engine.originate(req), publicAddress: this.opts.publicAddress, promptPath: this.opts.promptPath },
+        hooks: {
+          dtmf: (digit, durationMs) => this.publish({ type: 'dtmf', callId: id, digit, durationMs }),
+          agent: (event) => this.publish({ type: 'agent', callId: id, event }),
+          integration: (name, result) => this.publish({ type: 'integration', callId: id, name, result }),
+          transfer: (event) => {
+            metrics.transfersTotal.inc({ event: event.type, method: event.type === 'transfer.failed' ? 'none' : event.method });
+            this.publish({ type: 'transfer', callId: id, event });
+          },
+        },
       });
-      leg.onDtmf((digit, durationMs) => {
-        ctx.log.debug({ digit }, 'dtmf');
-        this.publish({ type: 'dtmf', callId: call.id, digit, durationMs });
-      });
+      if (ctx.transferOnAnswer) live.startTransfer(ctx.transferOnAnswer);
       leg.onEnded((cause: EndCause, media?: MediaSummary) => {
         limit.cancel();
+        live.ended(cause, media);
         ctx.log.info({ cause, durationMs: Math.round(this.opts.timers.now() - started), media }, 'call ended');
         metrics.callsTotal.inc({ direction: 'inbound', outcome: endedLabel(cause) });
         if (media) recordMedia(metrics, media);

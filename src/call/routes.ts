@@ -1,4 +1,6 @@
 /** The dialplan as the call layer sees it: a matcher that can be swapped on reload without touching live calls. */
+import type { OperatorPolicy } from '../transfer/operator-policy.js';
+
 export interface RouteInfo {
   name: string;
   /** Minimum ringing before answer. */
@@ -10,7 +12,10 @@ export interface RouteInfo {
     headers: Record<string, string>;
     parameters: Record<string, string | number | boolean>;
   };
-  budgets: { agentConnectMs: number };
+  budgets: { agentConnectMs: number; integrationMs: number };
+  /** Names of the integrations this route may use (callStart, request and callEnd ones). */
+  integrations: string[];
+  operator?: OperatorPolicy;
   lineTest?: { kind: 'echo' | 'tone'; delayMs: number; frequency: number };
 }
 

@@ -9,6 +9,7 @@ export const REJECTIONS = {
   noRoute: { status: 404, reason: 'Not Found', label: 'no_route' },
   blacklisted: { status: 603, reason: 'Decline', label: 'blacklisted' },
   draining: { status: 503, reason: 'Service Unavailable', label: 'draining' },
+  integrationFailed: { status: 480, reason: 'Integration Failed', label: 'integration_failed' },
   internal: { status: 500, reason: 'Server Internal Error', label: 'internal_error' },
 } as const satisfies Record<string, Rejection>;
 

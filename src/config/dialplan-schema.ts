@@ -1,4 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
+import { IntegrationSchema, type IntegrationDefinition } from '../integrations/schema.js';
 import { IntegerEnum, SINGLE_LINE, StringEnum, WithDefault, WithEmptyDefault } from './schema-helpers.js';
 
 /**
@@ -20,10 +21,33 @@ export const Agent = Type.Object({
   parameters: WithDefault(Type.Record(Type.String(), Type.Unsafe<string | number | boolean>({ type: ['string', 'number', 'boolean'] }), { description: 'Sent to the agent as customParameters of the `start` message.' }), {}),
 }, { additionalProperties: false, description: 'The agent that takes the call.' });
 
+const SipUri = Type.String({ pattern: '^sips?:\\S+$', description: 'A SIP or SIPS URI.' });
+
+export const Ringback = Type.Object({
+  frequencies: WithDefault(Type.Array(Type.Integer({ minimum: 100, maximum: 4000 }), { minItems: 1, maxItems: 3, description: 'Tone frequencies in Hz, summed. Default [425] (ETSI); [440, 480] is the North American ringback.' }), [425]),
+  onMs: WithDefault(Type.Integer({ minimum: 100, maximum: 5000, description: 'Tone on. Default 1000.' }), 1000),
+  offMs: WithDefault(Type.Integer({ minimum: 0, maximum: 5000, description: 'Tone off. Default 500: the caller is never left in more than half a second of silence.' }), 500),
+  level: WithDefault(Type.Integer({ minimum: 100, maximum: 20000, description: 'Peak amplitude (16-bit scale). Default 6000 (about -15 dBFS).' }), 6000),
+}, { additionalProperties: false, description: 'What the caller hears while the operator rings (after the agent falls silent).' });
+
 export const Operator = Type.Object({
-  uri: Type.String({ pattern: '^sips?:\\S+$', description: 'SIP URI of the human operator.' }),
-  method: WithDefault(StringEnum(['refer', 'bridge'] as const, { description: 'refer: blind transfer by REFER (RFC 3515); bridge: Switchboard calls the operator and relays audio. Default bridge.' }), 'bridge'),
-}, { additionalProperties: false, description: 'Where calls go when the agent hands over or fails.' });
+  uri: Type.Union([SipUri, Type.Array(SipUri, { minItems: 1, maxItems: 20 })], { description: 'The operator: one SIP URI, or a list hunted in order (bridge: each rings ringTimeoutMs; refer: the next is tried when one fails).' }),
+  method: WithDefault(StringEnum(['refer', 'bridge'] as const, { description: 'refer: blind transfer by REFER back to the PBX (RFC 3515); bridge: Switchboard calls the operator and relays audio. Default bridge.' }), 'bridge'),
+  fallback: WithDefault(StringEnum(['bridge', 'none'] as const, { description: 'When every REFER fails: bridge to the same operators, or give up (back to the agent / failurePrompt). Default bridge.' }), 'bridge'),
+  ringTimeoutMs: WithDefault(Type.Integer({ minimum: 1000, maximum: 300000, description: 'How long each operator rings before the next is tried (bridge). Default 20000.' }), 20000),
+  referTimeoutMs: WithDefault(Type.Integer({ minimum: 1000, maximum: 300000, description: 'How long to wait after 202 Accepted for the NOTIFY with the referred call\'s final status. Default 30000.' }), 30000),
+  dtmfKey: Type.Optional(Type.String({ pattern: '^[0-9*#A-D]$', description: 'A key the caller presses to reach the operator ("press 0").' })),
+  headers: WithDefault(Type.Record(Type.String({ pattern: '^[A-Za-z0-9!#$%&\'*+.^_`|~-]+$' }), Type.String({ pattern: SINGLE_LINE }), { description: 'Context headers for the operator\'s screen, added to the INVITE/REFER beside X-Switchboard-Call-Id and X-Switchboard-Reason.' }), {}),
+  from: Type.Optional(Type.String({ pattern: '^(sips?:\\S+|.*<sips?:\\S+>.*)$', description: 'From of the bridged INVITE (URI or name-addr). Default: the caller\'s number at Switchboard\'s public address, so the operator sees who calls.' })),
+  auth: Type.Optional(Type.Object({
+    username: Type.String({ minLength: 1 }),
+    password: Type.String({ minLength: 1, description: 'Use ${ENV_VAR}.' }),
+  }, { additionalProperties: false, description: 'Digest credentials if the operator\'s PBX challenges the bridged INVITE (401/407).' })),
+  srtp: WithDefault(StringEnum(['off', 'optional', 'required'] as const, { description: 'SRTP of the bridged call: off (RTP), optional (RTP with SDES crypto offered), required (RTP/SAVP). A sips: URI always uses required. Default off.' }), 'off'),
+  prompt: Type.Optional(Type.String({ pattern: '^[^/\\\\]+\\.wav$', description: 'WAV file in dialplans/prompts/ played before transferring when no agent can say why (16-bit PCM, any rate).' })),
+  failurePrompt: Type.Optional(Type.String({ pattern: '^[^/\\\\]+\\.wav$', description: 'WAV file in dialplans/prompts/ played before hanging up when no operator answered and no agent is left.' })),
+  ringback: WithEmptyDefault(Ringback),
+}, { additionalProperties: false, description: 'Where calls go when the agent hands over, fails, or an integration fails with onFailure: transfer.' });
 
 export const Budgets = Type.Object({
   agentConnectMs: WithDefault(Type.Integer({ minimum: 1, description: 'Time allowed to connect the agent WebSocket. Default 1500.' }), 1500),
@@ -46,13 +70,10 @@ export const Route = Type.Object({
   ringMs: WithDefault(Type.Integer({ minimum: 0, maximum: 60000, description: 'Let the caller hear ringing at least this long before the call is answered (some PBX queues expect a ring). Default 0.' }), 0),
 }, { additionalProperties: false, description: 'Routes are tried in file-name order, then in file order; the first match wins.' });
 
-export const IntegrationRef = Type.Object({
-  name: Type.String({ minLength: 1, description: 'Unique across all dialplan files.' }),
-}, { additionalProperties: true, description: 'An integration definition (its other keys are defined by the integrations module).' });
 
 export const DialplanFileSchema = Type.Object({
   routes: WithDefault(Type.Array(Route), []),
-  integrations: WithDefault(Type.Array(IntegrationRef), []),
+  integrations: WithDefault(Type.Array(IntegrationSchema), []),
 }, {
   additionalProperties: false,
   title: 'Switchboard dialplan',
@@ -61,5 +82,6 @@ export const DialplanFileSchema = Type.Object({
 
 export type Route = Static<typeof Route>;
 export type AgentConfig = Static<typeof Agent>;
-export type IntegrationRef = Static<typeof IntegrationRef> & Record<string, unknown>;
+export type IntegrationRef = IntegrationDefinition;
+export type OperatorConfig = Static<typeof Operator>;
 export type DialplanFile = Static<typeof DialplanFileSchema>;

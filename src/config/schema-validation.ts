@@ -34,7 +34,34 @@ export function validateAgainst(schema: TSchema, data: unknown): SchemaProblem[]
     compiled.set(schema, validate);
   }
   if (validate(data)) return [];
-  return (validate.errors ?? []).map(toProblem);
+  return simplifyAnyOf(validate.errors ?? []).map(toProblem);
+}
+
+/**
+ * ajv reports every branch of a failed anyOf (a string-or-list key, a union of auth schemes). Keep what the
+ * user meant: the errors of the closest branch (one whose type and discriminator matched, with fewest errors),
+ * or, when no branch's type matched, one "must be A or B" line.
+ */
+function simplifyAnyOf(errors: ErrorObject[]): ErrorObject[] {
+  let out = errors;
+  for (const any of errors.filter((e) => e.keyword === 'anyOf')) {
+    const prefix = `${any.schemaPath.replace(/\/anyOf$/, '')}/anyOf/`;
+    const branches = new Map<string, ErrorObject[]>();
+    for (const e of out) {
+      if (!e.schemaPath.startsWith(prefix)) continue;
+      const i = e.schemaPath.slice(prefix.length).split('/')[0] ?? '';
+      branches.set(i, [...(branches.get(i) ?? []), e]);
+    }
+    const inBranches = new Set([...branches.values()].flat());
+    const fits = [...branches.values()].filter((errs) => !errs.some((e) => e.instancePath === any.instancePath && (e.keyword === 'type' || e.keyword === 'const'))
+      && !errs.some((e) => e.keyword === 'const'));
+    const best = fits.sort((a, b) => a.length - b.length)[0];
+    const types = [...branches.values()].flat().filter((e) => e.keyword === 'type' && e.instancePath === any.instancePath).map((e) => (e.params as { type: unknown }).type);
+    const replacement: ErrorObject[] = best ?? [{ ...any, keyword: 'type', params: { type: [...new Set(types.flat())] } }];
+    out = out.filter((e) => e !== any && !inBranches.has(e));
+    out.push(...replacement);
+  }
+  return out;
 }
 
 function toProblem(e: ErrorObject): SchemaProblem {

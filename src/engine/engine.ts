@@ -41,7 +41,9 @@ export interface Rejection {
 /** How the call ended after answer. */
 export type EndCause =
   | 'caller-hangup' | 'local-hangup' | 'session-expired' | 'ack-timeout' | 'media-timeout' | 'signalling-failure'
-  | 'agent-hangup' | 'agent-disconnected' | 'shutdown';
+  | 'agent-hangup' | 'agent-disconnected' | 'shutdown'
+  /** Handed to an operator: REFER accepted and completed, or the bridged operator hung up. */
+  | 'transferred' | 'operator-hangup' | 'transfer-failed';
 
 /** The voice-AI agent to connect for a call (a dialplan route's `agent`, plus its budget). */
 export interface AgentRequest {
@@ -110,6 +112,33 @@ export interface MediaSummary {
   agentFramesDropped?: number;
 }
 
+/**
+ * Switchboard's own audio toward the caller, heard whenever the agent has nothing queued (or is gone):
+ * ringback while an operator rings, a prompt (a 16-bit PCM WAV file), or nothing.
+ */
+export type CallerAudio =
+  | { kind: 'ringback'; frequencies: number[]; onMs: number; offMs: number; amplitude: number }
+  | { kind: 'prompt'; file: string }
+  | { kind: 'none' };
+
+/** A blind transfer (RFC 3515 REFER) of the far end of a leg. */
+export interface ReferRequest {
+  /** Refer-To: a SIP URI or name-addr. */
+  target: string;
+  referredBy?: string;
+  headers: [string, string][];
+  /** Wait this long after 202 for the NOTIFY carrying the referred call's final status. */
+  notifyTimeoutMs: number;
+}
+
+export interface ReferOutcome {
+  outcome: 'success' | 'rejected' | 'failed' | 'timeout';
+  /** Status of the REFER transaction (202 when accepted). */
+  referStatus: number;
+  /** Final status of the referred call (sipfrag), when one arrived. */
+  finalStatus?: number;
+}
+
 export interface CallLeg {
   readonly id: string;
   /** End the call with BYE; `cause` labels why (default local-hangup). */
@@ -122,6 +151,17 @@ export interface CallLeg {
   onAgent(cb: (ev: AgentLinkEvent) => void): void;
   /** A Switchboard → agent message (integration results, transfer notices). */
   sendToAgent(message: Record<string, unknown>): void;
+  /** Close the agent link (the agent gets `stop`); the call stays up. */
+  disconnectAgent(): void;
+  /** Play Switchboard's own audio to this leg; resolves when a prompt has played (at once for ringback/none). */
+  playLocal(audio: CallerAudio): Promise<void>;
+  /**
+   * Relay audio between this leg and another answered leg of the same engine (transcoding when codecs differ);
+   * both legs' applications (the agent link) are closed. Throws when the legs cannot be bridged.
+   */
+  bridge(other: CallLeg): void;
+  /** Blind transfer of the far end (REFER, then NOTIFYs); never rejects. */
+  refer(req: ReferRequest): Promise<ReferOutcome>;
 }
 
 /** An outbound call (operator bridge, REST-started calls). */
@@ -138,6 +178,12 @@ export interface OriginateRequest {
   headers?: [string, string][];
   /** Digest credentials for a 401/407 from the far end. */
   credentials?: { username: string; password: string };
+  /** CANCEL when not answered within this long (the promise rejects with 408 / label no_answer). */
+  ringTimeoutMs?: number;
+  /** CANCEL when this signal aborts (the caller hung up meanwhile); rejects with 487. */
+  signal?: AbortSignal;
+  /** A leg this call will be bridged to: the engine places both where their media can meet. */
+  near?: string;
 }
 
 export interface EngineStats {

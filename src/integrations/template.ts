@@ -21,6 +21,12 @@ export interface CallFields {
   id: string;
   from?: string;
   to?: string;
+  /** The dialplan route and trunk of the call. */
+  route?: string;
+  trunk?: string;
+  /** callEnd only: how the call ended (e.g. caller-hangup, transferred) and how long it lasted after answer. */
+  endCause?: string;
+  durationSeconds?: number;
 }
 
 export interface TemplateValues {
@@ -30,7 +36,7 @@ export interface TemplateValues {
 }
 
 export type CallField = keyof CallFields;
-const CALL_FIELDS: ReadonlySet<string> = new Set<CallField>(['id', 'from', 'to']);
+const CALL_FIELDS: ReadonlySet<string> = new Set<CallField>(['id', 'from', 'to', 'route', 'trunk', 'endCause', 'durationSeconds']);
 
 type Ref = { source: 'params'; name: string } | { source: 'call'; name: CallField };
 type Part = string | Ref;
@@ -59,11 +65,11 @@ export function parseTemplate(text: string, refs: TemplateRefs): Part[] {
   for (const m of text.matchAll(PLACEHOLDER)) {
     const at = m.index;
     const ref = REF.exec(m[1] ?? '');
-    if (!ref) throw configError(`template placeholder {{${m[1] ?? ''}}} is not {{params.<name>}} or {{call.id|from|to}}`);
+    if (!ref) throw configError(`template placeholder {{${m[1] ?? ''}}} is not {{params.<name>}} or {{call.<field>}}`);
     if (at > last) parts.push(text.slice(last, at));
     const name = ref[2] as string;
     if (ref[1] === 'call') {
-      if (!CALL_FIELDS.has(name)) throw configError(`template placeholder {{call.${name}}}: call fields are id, from, to`);
+      if (!CALL_FIELDS.has(name)) throw configError(`template placeholder {{call.${name}}}: call fields are ${[...CALL_FIELDS].join(', ')}`);
       refs.call.add(name as CallField);
       parts.push({ source: 'call', name: name as CallField });
     } else {

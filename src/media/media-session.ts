@@ -12,8 +12,9 @@ import { createCodec } from './codec/codec.js';
 import type { Timers } from '../shared/timers.js';
 import type { FrameScheduler, Tickable } from './frame-scheduler.js';
 import { createApp, type AppProvider, type AppSink } from './apps/media-app.js';
+import { createLocalSource, type LocalSource } from './apps/local-audio.js';
 import { WavWriter } from './apps/wav-writer.js';
-import type { MediaOptions, MediaSpec, MediaStats, PlaneEvent } from './plane/protocol.js';
+import type { LocalAudio, MediaOptions, MediaSpec, MediaStats, PlaneEvent } from './plane/protocol.js';
 import { ReceivePath } from './receive-path.js';
 import { SendPath } from './send-path.js';
 import { RtcpAgent } from './rtcp-agent.js';
@@ -53,7 +54,16 @@ interface Running {
   firstAudioOutMs?: number;
   appStats?: Record<string, number>;
   lastTickAt: number;
+  /** Ringback or a prompt, heard while the application is silent. */
+  local?: LocalSource;
+  /** Frames in a row in which the application queued nothing (ringback waits for a few). */
+  idleFrames: number;
 }
+
+/** Ringback resumes after this many frames of agent silence (so it never chops the agent's words). */
+const RINGBACK_AFTER_IDLE_FRAMES = 10;
+/** A bridged peer's audio beyond this much queued is dropped (latency stays bounded across clock skew). */
+const BRIDGE_MAX_QUEUED_MS = 120;
 
 export class MediaSession implements Tickable {
   private run?: Running;
@@ -80,7 +90,7 @@ export class MediaSession implements Tickable {
     const app = (options.app.kind === 'provided' ? this.s.apps?.create(this.s.id, options.app, options.pcmRate) : undefined)
       ?? createApp(options.app, options.pcmRate);
     const run: Running = {
-      media, options, app, srtp, frameSamples, startedAt: now, lastTickAt: -1,
+      media, options, app, srtp, frameSamples, startedAt: now, lastTickAt: -1, idleFrames: 0,
       recv: new ReceivePath({
         codec: createCodec(media.codec), payloadType: media.payloadType, telephoneEventPt: media.telephoneEventPt,
         clockRate, ptimeMs: media.ptime, pcmRate: options.pcmRate, srtp,
@@ -109,9 +119,54 @@ export class MediaSession implements Tickable {
       run.recOut = new WavWriter(join(options.recordDir, `${this.s.id}-out.wav`), options.pcmRate);
     }
     this.run = run;
+    this.attach(run, app);
+    this.s.scheduler.add(this, media.ptime, now);
+  }
+
+  private attach(run: Running, app: AppSink): void {
     const pacer = run.send.pacer;
     app.attach?.({ play: (pcm) => pacer.enqueue(pcm), mark: (name) => pacer.mark(name), clear: () => pacer.flush() });
-    this.s.scheduler.add(this, media.ptime, now);
+  }
+
+  get pcmRate(): number | undefined {
+    return this.run?.options.pcmRate;
+  }
+
+  get started(): boolean {
+    return this.run !== undefined && !this.closed;
+  }
+
+  /** Replace the application (e.g. with a bridge): the old one is closed and its queued audio dropped. */
+  setApp(app: AppSink): void {
+    const run = this.run;
+    if (!run || this.closed) return;
+    const old = run.app;
+    run.appStats = old.stats?.();
+    run.app = app;
+    old.close?.();
+    run.send.pacer.flush();
+    run.local = undefined;
+    this.attach(run, app);
+  }
+
+  /** Ringback, a prompt, or nothing (protocol LocalAudio). A prompt that cannot be read ends at once with an error. */
+  playLocal(audio: LocalAudio): void {
+    const run = this.run;
+    if (!run || this.closed) return;
+    try {
+      run.local = createLocalSource(audio, run.options.pcmRate);
+    } catch (e) {
+      run.local = undefined;
+      this.s.emit({ ev: 'localDone', id: this.s.id, error: e instanceof Error ? e.message : String(e) });
+    }
+  }
+
+  /** PCM from a bridged peer: queued like an agent's audio, bounded so latency cannot build up. */
+  relay(pcm: Int16Array): void {
+    const run = this.run;
+    if (!run || this.closed) return;
+    if (run.send.pacer.queuedSamples > (BRIDGE_MAX_QUEUED_MS * run.options.pcmRate) / 1000) return;
+    run.send.pacer.enqueue(pcm);
   }
 
   /** A re-INVITE changed the stream (hold/unhold, a new remote address): keep codec state, follow the new spec. */
@@ -193,6 +248,7 @@ export class MediaSession implements Tickable {
     if (this.sending()) {
       const pulled = run.app.pull(run.frameSamples);
       if (pulled) run.send.pacer.enqueue(pulled);
+      else if (run.local) this.pullLocal(run);
     }
     // Ticks the clock missed during a stall: catch the RTP clock up and drop that much queued audio.
     const missed = run.lastTickAt < 0 ? 0 : Math.max(0, Math.round((nowMs - run.lastTickAt) / run.media.ptime) - 1);
@@ -211,6 +267,21 @@ export class MediaSession implements Tickable {
     if (run.send.playedMarks.length > 0) run.app.marksPlayed?.(run.send.playedMarks);
     run.rtcp.tick(this.s.sockets.rtcp, this.rtcpTarget(), nowMs);
     this.checkInactivity(run, nowMs);
+  }
+
+  private pullLocal(run: Running): void {
+    const local = run.local;
+    if (!local) return;
+    if (run.send.pacer.queuedSamples > 0) {
+      run.idleFrames = 0;
+      return;
+    }
+    run.idleFrames++;
+    if (local.waitsForSilence && run.idleFrames < RINGBACK_AFTER_IDLE_FRAMES) return;
+    const pcm = local.pull(run.frameSamples);
+    if (pcm) return run.send.pacer.enqueue(pcm);
+    run.local = undefined;
+    this.s.emit({ ev: 'localDone', id: this.s.id });
   }
 
   /** RTP inactivity: end the call when nothing arrives while we expect to receive (hold does not count). */

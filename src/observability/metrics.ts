@@ -46,6 +46,10 @@ export function createMetrics(opts: { defaultMetrics?: boolean } = {}) {
       name: 'switchboard_first_audio_out_seconds', help: 'Answer to the first agent audio leaving as RTP',
       buckets: [0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10], registers: [registry],
     }),
+    transfersTotal: new Counter({
+      name: 'switchboard_transfers_total', help: 'Operator transfers: started, answered (bridged or REFER completed), failed',
+      labelNames: ['event', 'method'] as const, registers: [registry],
+    }),
     slowAgentFramesDropped: new Counter({
       name: 'switchboard_agent_frames_dropped_total', help: 'Caller audio frames not sent to an agent that is not keeping up',
       registers: [registry],

@@ -8,7 +8,8 @@ import type { Session, SessionEndReason, OfferAnswer } from '../../sip/dialog/se
 import { answerOffer, serializeSdp, SdpNegotiationError, type LocalMediaOptions, type SessionDescription } from '../../sdp/index.js';
 import type { DataPlane } from '../../media/plane/data-plane.js';
 import type { MediaStats, PlaneEvent } from '../../media/plane/protocol.js';
-import type { AgentLinkEvent, CallLeg, EndCause, MediaSummary } from '../engine.js';
+import { refer as sendRefer } from '../../sip/dialog/refer.js';
+import type { AgentLinkEvent, CallerAudio, CallLeg, EndCause, MediaSummary, ReferOutcome, ReferRequest } from '../engine.js';
 import { isAgentEvent } from './worker/agent-messages.js';
 import { parseDtmfInfo } from './dtmf-info.js';
 import { mediaSpecOf } from './media-spec.js';
@@ -37,6 +38,8 @@ export class EmbeddedCallLeg implements CallLeg {
   private agentBacklog: AgentLinkEvent[] = [];
   private ended = false;
   private endCause?: EndCause;
+  /** The prompt being played, resolved by the data plane's localDone. */
+  private localDone?: () => void;
   /** Final media statistics, once the leg ended. */
   mediaStats?: MediaStats;
 
@@ -78,6 +81,10 @@ export class EmbeddedCallLeg implements CallLeg {
       else if (p.type === 'closed') this.agentEvent({ type: 'closed', code: p.code, reason: p.reason });
       else if (p.type === 'ignored') this.logger.debug({ callId: this.id, event: p.event }, 'unknown agent event ignored');
     } else if (ev.ev === 'dtmf') this.dtmf(ev.digit, ev.durationMs);
+    else if (ev.ev === 'localDone') {
+      if (ev.error) this.logger.warn({ callId: this.id, err: ev.error }, 'prompt could not be played');
+      this.resolveLocal();
+    } else if (ev.ev === 'failed') this.logger.error({ callId: this.id, code: ev.code, err: ev.message }, 'media command failed');
     else if (ev.ev === 'ended' && ev.reason === 'media-timeout') {
       this.endCause = 'media-timeout';
       void this.session.end('local-bye', 'RTP Timeout');
@@ -105,6 +112,38 @@ export class EmbeddedCallLeg implements CallLeg {
   }
 
 
+  disconnectAgent(): void {
+    this.plane.app(this.id, { type: 'disconnect' });
+  }
+
+  playLocal(audio: CallerAudio): Promise<void> {
+    this.resolveLocal();
+    if (this.ended) return Promise.resolve();
+    this.plane.local(this.id, audio);
+    if (audio.kind !== 'prompt') return Promise.resolve();
+    return new Promise((resolve) => { this.localDone = resolve; });
+  }
+
+  private resolveLocal(): void {
+    const done = this.localDone;
+    this.localDone = undefined;
+    done?.();
+  }
+
+  bridge(other: CallLeg): void {
+    if (!(other instanceof EmbeddedCallLeg) || !this.plane.bridge(this.id, other.id)) {
+      throw new Error(`call ${this.id} cannot be bridged to ${other.id}: not on the same media thread`);
+    }
+  }
+
+  refer(req: ReferRequest): Promise<ReferOutcome> {
+    if (this.ended || this.session.isEnded) return Promise.resolve({ outcome: 'rejected', referStatus: 481 });
+    return sendRefer(this.session, this.session.core, {
+      referTo: req.target, headers: req.headers, notifyTimeoutMs: req.notifyTimeoutMs,
+      ...(req.referredBy ? { referredBy: req.referredBy } : {}),
+    });
+  }
+
   sendDtmf(digit: string, durationMs = 100): void {
     this.plane.sendDtmf(this.id, digit, durationMs);
   }
@@ -125,6 +164,7 @@ export class EmbeddedCallLeg implements CallLeg {
   private finish(cause: EndCause): void {
     if (this.ended) return;
     this.ended = true;
+    this.resolveLocal();
     // The end is reported with the media statistics, but never waits on a data plane that does not answer.
     let timer: NodeJS.Timeout | undefined;
     const giveUp = new Promise<undefined>((resolve) => { timer = setTimeout(() => resolve(undefined), CLOSE_STATS_WAIT_MS); });

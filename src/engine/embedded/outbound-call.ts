@@ -36,7 +36,7 @@ export async function originate(req: OriginateRequest, deps: OutboundDeps): Prom
   const early: PlaneEvent[] = [];
   let port: number;
   try {
-    port = await deps.plane.allocate(id, (ev) => (leg ? leg.planeEvent(ev) : early.push(ev)));
+    port = await deps.plane.allocate(id, (ev) => (leg ? leg.planeEvent(ev) : early.push(ev)), req.near);
   } catch {
     throw new RejectionError({ status: 503, reason: 'Media Ports Exhausted', label: 'media_ports_exhausted' });
   }
@@ -49,6 +49,17 @@ export async function originate(req: OriginateRequest, deps: OutboundDeps): Prom
   const digest = new DigestClient();
   const creds = req.credentials;
   return new Promise<CallLeg>((resolve, reject) => {
+    // Why a CANCEL was sent: the ring timeout (→ 408 no_answer) or the signal (→ 487, the caller gave up).
+    let cancelledBy: 'timeout' | 'signal' | undefined;
+    let ringTimer: NodeJS.Timeout | undefined;
+    const onAbort = (): void => {
+      cancelledBy ??= 'signal';
+      inv.cancel();
+    };
+    const settle = (): void => {
+      if (ringTimer) clearTimeout(ringTimer);
+      req.signal?.removeEventListener('abort', onAbort);
+    };
     const inv = deps.ua.invite({
       target: req.target,
       dest: uriDestination(uri, uri.scheme === 'sips' ? 'tls' : 'udp'),
@@ -60,6 +71,7 @@ export async function originate(req: OriginateRequest, deps: OutboundDeps): Prom
     });
     inv.events = {
       onAnswer: (session, sdp) => {
+        settle();
         try {
           if (!sdp) throw SdpNegotiationError.notAcceptable('No SDP In Answer', 304);
           const negotiated = acceptAnswer(offer, sdp, local);
@@ -75,10 +87,22 @@ export async function originate(req: OriginateRequest, deps: OutboundDeps): Prom
         }
       },
       onFailure: (status, reason) => {
+        settle();
         void deps.plane.close(id);
-        reject(new RejectionError({ status, reason, label: `outbound_${status}` }));
+        if (cancelledBy === 'timeout') reject(new RejectionError({ status: 408, reason: 'No Answer', label: 'no_answer' }));
+        else reject(new RejectionError({ status, reason, label: cancelledBy === 'signal' ? 'cancelled' : `outbound_${status}` }));
       },
     };
     inv.start();
+    if (req.ringTimeoutMs !== undefined) {
+      ringTimer = setTimeout(() => {
+        cancelledBy ??= 'timeout';
+        inv.cancel();
+      }, req.ringTimeoutMs);
+    }
+    if (req.signal) {
+      if (req.signal.aborted) onAbort();
+      else req.signal.addEventListener('abort', onAbort, { once: true });
+    }
   });
 }

@@ -7,7 +7,7 @@ import { Worker } from 'node:worker_threads';
 import { SwitchboardError } from '../../shared/errors.js';
 import { realTimers } from '../../shared/timers.js';
 import { MediaHost } from './media-host.js';
-import type { MediaOptions, MediaSpec, MediaStats, PlaneCommand, PlaneEvent } from './protocol.js';
+import type { LocalAudio, MediaOptions, MediaSpec, MediaStats, PlaneCommand, PlaneEvent } from './protocol.js';
 import type { ProbeSummary } from '../media-probe.js';
 import type { AppProvider } from '../apps/media-app.js';
 
@@ -107,7 +107,7 @@ export class DataPlane {
       p.resolve(ev);
     }
     if (ev.ev === 'failed' && !p) this.listeners.get(ev.id)?.(ev);
-    if (ev.ev === 'dtmf' || ev.ev === 'ended' || ev.ev === 'app') this.listeners.get(ev.id)?.(ev);
+    if (ev.ev === 'dtmf' || ev.ev === 'ended' || ev.ev === 'app' || ev.ev === 'localDone') this.listeners.get(ev.id)?.(ev);
   }
 
   private request(id: string, kind: 'alloc' | 'close', cmd: PlaneCommand, lane: Lane): Promise<PlaneEvent> {
@@ -118,8 +118,9 @@ export class DataPlane {
   }
 
   /** Bind an RTP/RTCP port pair for the call on the least-loaded worker; resolves with the RTP port. */
-  async allocate(id: string, listener: Listener): Promise<number> {
-    const lane = this.lanes.reduce((a, b) => (b.load < a.load ? b : a));
+  async allocate(id: string, listener: Listener, near?: string): Promise<number> {
+    // A bridge relays PCM between two sessions inside one thread: the second leg goes where the first is.
+    const lane = (near !== undefined ? this.laneOf.get(near) : undefined) ?? this.lanes.reduce((a, b) => (b.load < a.load ? b : a));
     lane.load++;
     this.laneOf.set(id, lane);
     this.listeners.set(id, listener);
@@ -140,6 +141,19 @@ export class DataPlane {
   /** A command for the AppProvider of the call's thread. */
   app(id: string, payload: unknown): void {
     this.laneOf.get(id)?.send({ op: 'app', id, payload });
+  }
+
+  /** Ringback, a prompt (a `localDone` event follows when it ended), or nothing. */
+  local(id: string, audio: LocalAudio): void {
+    this.laneOf.get(id)?.send({ op: 'local', id, audio });
+  }
+
+  /** Relay two calls' audio to each other; false when they are not on the same thread. */
+  bridge(id: string, peer: string): boolean {
+    const lane = this.laneOf.get(id);
+    if (!lane || lane !== this.laneOf.get(peer)) return false;
+    lane.send({ op: 'bridge', id, peer });
+    return true;
   }
 
   sendDtmf(id: string, digit: string, durationMs: number): void {

@@ -9,7 +9,8 @@ import { MediaSession } from '../media-session.js';
 import { bindRtpPair } from '../rtp-sockets.js';
 import { PortPool } from '../port-pool.js';
 import type { PlaneCommand, PlaneEvent } from './protocol.js';
-import type { AppProvider } from '../apps/media-app.js';
+import type { AppProvider, AppSink } from '../apps/media-app.js';
+import { Resampler } from '../codec/resampler.js';
 
 export interface MediaHostOptions {
   host: string;
@@ -61,6 +62,11 @@ export class MediaHost {
       case 'sendDtmf':
         this.sessions.get(cmd.id)?.sendDtmf(cmd.digit, cmd.durationMs);
         return;
+      case 'local':
+        this.sessions.get(cmd.id)?.playLocal(cmd.audio);
+        return;
+      case 'bridge':
+        return this.bridge(cmd.id, cmd.peer);
       case 'close':
         return this.close(cmd.id);
       case 'app':
@@ -112,6 +118,17 @@ export class MediaHost {
     this.opts.emit({ ev: 'failed', id, code: 'MEDIA_PORTS_EXHAUSTED', message: 'no free media port in the configured range' });
   }
 
+  /** Two answered calls of this thread relay their PCM to each other (a bridged transfer); apps are closed. */
+  private bridge(id: string, peerId: string): void {
+    const a = this.sessions.get(id);
+    const b = this.sessions.get(peerId);
+    if (!a?.started || !b?.started || a === b) {
+      return this.opts.emit({ ev: 'failed', id, code: 'MEDIA_BRIDGE', message: `cannot bridge ${id} and ${peerId}: both must be running on this thread` });
+    }
+    a.setApp(bridgeApp(a, b));
+    b.setApp(bridgeApp(b, a));
+  }
+
   private close(id: string): void {
     const s = this.sessions.get(id);
     if (!s) {
@@ -121,4 +138,15 @@ export class MediaHost {
     const stats = s.close();
     this.opts.emit({ ev: 'closed', id, stats });
   }
+}
+
+/** Sends what `from` hears to `to`, resampled when their PCM rates differ (each side transcodes to its codec). */
+function bridgeApp(from: MediaSession, to: MediaSession): AppSink {
+  const inRate = from.pcmRate ?? 8000;
+  const outRate = to.pcmRate ?? 8000;
+  const resampler = inRate === outRate ? undefined : new Resampler(inRate, outRate);
+  return {
+    onFrame: (pcm) => to.relay(resampler ? resampler.process(pcm) : pcm),
+    pull: () => undefined,
+  };
 }

@@ -33,6 +33,15 @@ export type MediaApp =
   /** Supplied by the thread's AppProvider (the agent link), set up earlier with `app` commands. */
   | { kind: 'provided' };
 
+/**
+ * Switchboard's own audio toward the caller, played whenever the application (the agent) has nothing queued:
+ * ringback while an operator rings, a prompt (a WAV file) before a transfer or a hang-up.
+ */
+export type LocalAudio =
+  | { kind: 'ringback'; frequencies: number[]; onMs: number; offMs: number; amplitude: number }
+  | { kind: 'prompt'; file: string }
+  | { kind: 'none' };
+
 export interface MediaOptions {
   /** PCM rate of the application side (the agent's rate). */
   pcmRate: 8000 | 16000 | 24000;
@@ -71,10 +80,14 @@ export interface MediaStats {
 }
 
 export type PlaneCommand =
-  | { op: 'allocate'; id: string }
+  /** `near`: place the session on the thread of that call (a bridge needs both legs on one thread). */
+  | { op: 'allocate'; id: string; near?: string }
   | { op: 'start'; id: string; media: MediaSpec; options: MediaOptions }
   | { op: 'update'; id: string; media: MediaSpec }
   | { op: 'sendDtmf'; id: string; digit: string; durationMs: number }
+  | { op: 'local'; id: string; audio: LocalAudio }
+  /** Relay the PCM of two sessions of this thread to each other; their applications are closed. */
+  | { op: 'bridge'; id: string; peer: string }
   | { op: 'close'; id: string }
   | { op: 'probe'; reset: boolean }
   /** A command for the thread's AppProvider (e.g. connect the agent); its payload is the provider's business. */
@@ -85,9 +98,11 @@ export type EndReason = 'media-timeout';
 
 export type PlaneEvent =
   | { ev: 'allocated'; id: string; port: number }
-  | { ev: 'failed'; id: string; code: 'MEDIA_PORTS_EXHAUSTED' | 'MEDIA_START'; message: string }
+  | { ev: 'failed'; id: string; code: 'MEDIA_PORTS_EXHAUSTED' | 'MEDIA_START' | 'MEDIA_BRIDGE'; message: string }
   | { ev: 'dtmf'; id: string; digit: string; durationMs: number }
   | { ev: 'ended'; id: string; reason: EndReason }
+  /** A prompt finished (or could not be played: `error`). */
+  | { ev: 'localDone'; id: string; error?: string }
   | { ev: 'closed'; id: string; stats: MediaStats }
   | { ev: 'probe'; id: ''; summary: ProbeSummary }
   | { ev: 'app'; id: string; payload: unknown };

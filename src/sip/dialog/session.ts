@@ -39,7 +39,7 @@ export class Session {
   /** Set when the dialog-forming 2xx was sent; cleared when its ACK arrives. */
   private lastAck?: SipRequest;
 
-  constructor(readonly dialog: Dialog, private readonly core: UaCore) {}
+  constructor(readonly dialog: Dialog, readonly core: UaCore) {}
 
   get isEnded(): boolean {
     return this.ended;

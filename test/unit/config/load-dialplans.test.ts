@@ -31,7 +31,7 @@ describe('loadDialplans', () => {
     assert.equal(plans.dir, join(fixtures, 'dialplans/valid'));
     assert.deepEqual(plans.files, ['dialplans/valid/10-main.yaml', 'dialplans/valid/20-fallback.yaml']);
     assert.deepEqual(plans.routes.map((r) => r.name), ['support', 'sales', 'fallback']);
-    assert.deepEqual(plans.integrations, [{ name: 'crm', kind: 'http' }]);
+    assert.deepEqual(plans.integrations.map((i) => [i.name, i.on, i.request.method, i.request.url]), [['crm', 'request', 'GET', 'http://127.0.0.1:9/crm']]);
     assert.deepEqual(plans.routes[0], {
       name: 'support',
       match: { trunk: 'pbx', to: '^\\+?100$' },
@@ -42,7 +42,10 @@ describe('loadDialplans', () => {
         headers: { Authorization: 'Bearer dev-token' },
         parameters: { language: 'ro', priority: 2 },
       },
-      operator: { uri: 'sip:200@127.0.0.1:5090', method: 'refer' },
+      operator: {
+        uri: 'sip:200@127.0.0.1:5090', method: 'refer', fallback: 'bridge', ringTimeoutMs: 20000, referTimeoutMs: 30000,
+        headers: {}, srtp: 'off', ringback: { frequencies: [425], onMs: 1000, offMs: 500, level: 6000 },
+      },
       integrations: ['crm'],
       budgets: { agentConnectMs: 1000, integrationMs: 500 },
       blacklist: ['^\\+?37360000000$'],
