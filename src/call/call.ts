@@ -2,7 +2,7 @@
  * One answered inbound call: owns its signalling leg (through the engine port), its agent's control events,
  * its integrations and its transfer to an operator, and ends through one path (CallService's onEnded).
  */
-import type { CallLeg, EndCause, InboundCall, MediaSummary } from '../engine/engine.js';
+import type { CallLeg, EndCause, InboundCallInfo, MediaSummary } from '../engine/engine.js';
 import type { IntegrationResult, IntegrationRunner } from '../integrations/index.js';
 import type { Logger } from '../observability/logger.js';
 import type { Timers } from '../shared/timers.js';
@@ -10,6 +10,9 @@ import { TransferController, type TransferDeps, type TransferEvent } from '../tr
 import type { TransferReason } from '../transfer/operator-policy.js';
 import { isFailure, parseAsk, refusal, routeIntegrations } from './call-integrations.js';
 import type { RouteInfo } from './routes.js';
+import type { ErrorCode } from '../shared/errors.js';
+
+const NO_OPERATOR: ErrorCode = 'TRANSFER_NO_OPERATOR';
 
 export type AgentControl = { event: string; [key: string]: unknown };
 
@@ -21,7 +24,7 @@ export interface CallHooks {
 }
 
 export interface CallInit {
-  inbound: InboundCall;
+  inbound: InboundCallInfo;
   leg: CallLeg;
   route: RouteInfo | undefined;
   log: Logger;
@@ -68,7 +71,7 @@ export class Call {
   startTransfer(reason: TransferReason): void {
     if (!this.transfer) {
       this.c.log.warn({ trigger: reason.trigger }, 'transfer requested but the route has no operator');
-      if (this.agentUp) this.c.leg.sendToAgent({ event: 'transferFailed', transferFailed: { reason: reason.trigger, error: { code: 'TRANSFER_NO_OPERATOR' } } });
+      if (this.agentUp) this.c.leg.sendToAgent({ event: 'transferFailed', transferFailed: { reason: reason.trigger, error: { code: NO_OPERATOR } } });
       else void this.c.leg.hangup('No Operator Configured', 'transfer-failed');
       return;
     }

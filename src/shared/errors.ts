@@ -28,6 +28,7 @@ export const ErrorCodes = {
   INTEGRATION_BAD_RESPONSE: 'Integration response could not be parsed or mapped',
   INTEGRATION_TRANSPORT: 'Integration upstream could not be reached (connect, TLS, reset)',
   INTEGRATION_AUTH: 'Integration authentication failed (credentials refused or token endpoint failure)',
+  TRANSFER_NO_OPERATOR: 'A transfer was requested but the route has no operator',
 } as const;
 
 export type ErrorCode = keyof typeof ErrorCodes;
