@@ -3,7 +3,8 @@
  * definitions unchanged keeps the runner (its breakers, token buckets, OAuth2 tokens and connection pools); a
  * changed set gets a new runner, and the old one's pools close once its in-flight calls are past their budgets.
  */
-import { IntegrationRunner, type IntegrationCache, type IntegrationDefinition } from './integrations/index.js';
+import { IntegrationRunner, type IntegrationCache, type IntegrationDefinition, type MappedData } from './integrations/index.js';
+import type { RedisCache } from './store/redis-cache.js';
 import type { Logger } from './observability/logger.js';
 import type { Metrics } from './observability/metrics.js';
 
@@ -46,4 +47,16 @@ export class IntegrationSet {
   async close(): Promise<void> {
     await this.runner?.close();
   }
+}
+
+/** The Redis store as the runner's cache: entries that are not a mapped answer (an object) count as misses. */
+export function integrationCacheOf(store: RedisCache): IntegrationCache {
+  return {
+    async get(key) {
+      const hit = await store.get(key);
+      if (!hit || typeof hit.data !== 'object' || hit.data === null || Array.isArray(hit.data)) return undefined;
+      return { data: hit.data as MappedData, ageMs: hit.ageMs };
+    },
+    set: (key, data, keepMs) => store.set(key, data, keepMs),
+  };
 }

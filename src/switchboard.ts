@@ -19,7 +19,8 @@ import { createMetrics, type Metrics } from './observability/metrics.js';
 import { ConfigError } from './config/config-error.js';
 import { realTimers } from './shared/timers.js';
 import { startDemoAgent, type DemoAgent } from './demo/demo-agent.js';
-import { IntegrationSet } from './integration-set.js';
+import { IntegrationSet, integrationCacheOf } from './integration-set.js';
+import { RedisCache } from './store/redis-cache.js';
 
 export interface StartOptions {
   configPath: string;
@@ -56,7 +57,10 @@ export async function startSwitchboard(opts: StartOptions): Promise<Switchboard>
     await demoAgent?.stop();
     throw e;
   });
-  const integrations = new IntegrationSet({ metrics, logger: logger.child({ component: 'integrations' }) });
+  const redisCache = config.redis ? new RedisCache({ ...config.redis, logger: logger.child({ component: 'redis' }) }) : undefined;
+  const integrations = new IntegrationSet({
+    metrics, logger: logger.child({ component: 'integrations' }), ...(redisCache ? { cache: integrationCacheOf(redisCache) } : {}),
+  });
   integrations.update(dialplans.integrations);
   const maxCalls = new Map(config.trunks.map((t) => [t.name, t.maxCalls]));
   const calls = new CallService({
@@ -124,6 +128,7 @@ export async function startSwitchboard(opts: StartOptions): Promise<Switchboard>
     watcher?.close();
     await engine.stop();
     await integrations.close();
+    await redisCache?.close();
     await demoAgent?.stop();
     await http.close();
     logger.info('switchboard stopped');

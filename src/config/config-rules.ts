@@ -23,11 +23,21 @@ export async function checkConfigRules(config: Config, ctx: RuleContext): Promis
   checkTimers(config, add);
   checkMedia(config, add);
   checkTrunks(config, add);
+  checkEngine(config, add);
   await checkTlsFiles(config, ctx, add);
   return problems;
 }
 
 type Add = (path: KeyPath, message: string) => void;
+
+function checkEngine(config: Config, add: Add): void {
+  if (config.engine !== 'drachtio') return;
+  if (!config.drachtio) add(['drachtio'], 'is required with engine: drachtio (host, port, secret of drachtio-server)');
+  if (!config.freeswitch) add(['freeswitch'], 'is required with engine: drachtio (at least one FreeSWITCH event socket)');
+  if (config.drachtio && config.drachtio.reconnectMaxMs < config.drachtio.reconnectMinMs) {
+    add(['drachtio', 'reconnectMaxMs'], `must be at least reconnectMinMs (${config.drachtio.reconnectMinMs})`);
+  }
+}
 
 function checkListeners(config: Config, add: Add): void {
   const seen = new Map<string, number>();

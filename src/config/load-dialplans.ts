@@ -6,7 +6,8 @@ import { checkDialplanRules, type CheckedFile } from './dialplan-rules.js';
 import { DialplanFileSchema, type DialplanFile, type IntegrationRef, type Route } from './dialplan-schema.js';
 import type { Env } from './env.js';
 import { substituteEnv } from './env-substitution.js';
-import { displayPath, whyNotDirectory } from './file-checks.js';
+import { displayPath, whyNotDirectory, whyNotReadable } from './file-checks.js';
+import { open } from 'node:fs/promises';
 import type { Config } from './schema.js';
 import { validateAgainst } from './schema-validation.js';
 import { byLine, isUnder, locate, readYamlSource, type YamlSource } from './yaml-source.js';
@@ -80,6 +81,19 @@ export async function loadDialplans(dir: string, config: Config, env: Env, optio
     const entry = checked[p.fileIndex];
     if (entry) problems.push(...locate(entry.source, [p]));
   }
+  // Prompts named by operators must be readable WAV files in <dir>/prompts/ (a missing one is found now, not mid-call).
+  for (const { source, checked: { plan } } of checked) {
+    const missing: { path: KeyPath; message: string }[] = [];
+    for (const [i, route] of plan.routes.entries()) {
+      for (const key of ['prompt', 'failurePrompt'] as const) {
+        const name = route.operator?.[key];
+        if (name === undefined) continue;
+        const why = await whyNotWav(join(absDir, 'prompts', name));
+        if (why) missing.push({ path: ['routes', i, 'operator', key], message: `prompts/${name}: ${why}` });
+      }
+    }
+    problems.push(...locate(source, missing));
+  }
   if (problems.length > 0) {
     const rank = (p: Problem) => fileOrder.indexOf(p.file);
     throw new ConfigError(problems.sort((a, b) => rank(a) - rank(b) || byLine(a, b)));
@@ -93,4 +107,17 @@ export async function loadDialplans(dir: string, config: Config, env: Env, optio
     integrations: checked.flatMap((c) => c.checked.plan.integrations),
     matcher: compileDialplan(routes),
   };
+}
+
+async function whyNotWav(abs: string): Promise<string | undefined> {
+  const why = await whyNotReadable(abs);
+  if (why) return why;
+  const fh = await open(abs, 'r');
+  try {
+    const head = Buffer.alloc(12);
+    await fh.read(head, 0, 12, 0);
+    return head.toString('ascii', 0, 4) === 'RIFF' && head.toString('ascii', 8, 12) === 'WAVE' ? undefined : 'is not a WAV file';
+  } finally {
+    await fh.close();
+  }
 }

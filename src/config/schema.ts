@@ -137,6 +137,27 @@ export const Demo = Type.Object({
   agent: WithEmptyDefault(DemoAgent),
 }, { additionalProperties: false, description: 'Demonstration helpers; none runs unless enabled.' });
 
+export const Redis = Type.Object({
+  url: Type.String({ pattern: '^rediss?://\\S+$', description: 'redis://[user:password@]host:port[/db] (rediss:// for TLS). Use ${ENV_VAR} for the password.' }),
+  keyPrefix: WithDefault(Type.String({ description: 'Prefix of every key Switchboard writes. Default "switchboard:".' }), 'switchboard:'),
+  commandTimeoutMs: WithDefault(Type.Integer({ minimum: 1, maximum: 10000, description: 'A Redis command slower than this fails (a cache lookup then goes to the upstream, inside the call\'s budget). Default 50.' }), 50),
+}, { additionalProperties: false, description: 'Shared state: when set, the integration answer cache lives here (shared by all instances); otherwise in memory.' });
+
+export const Drachtio = Type.Object({
+  host: Type.String({ format: 'host', description: 'drachtio-server admin address (Switchboard connects to it: inbound connection mode).' }),
+  port: WithDefault(Port, 9022),
+  secret: Type.String({ minLength: 1, description: 'drachtio-server admin secret. Use ${ENV_VAR}.' }),
+  tls: WithDefault(Type.Boolean({ description: 'TLS on the admin connection. Default false.' }), false),
+  reconnectMinMs: WithDefault(Type.Integer({ minimum: 100, description: 'First reconnect delay after the connection drops (doubles up to reconnectMaxMs). Default 500.' }), 500),
+  reconnectMaxMs: WithDefault(Type.Integer({ minimum: 100, description: 'Longest reconnect delay. Default 10000.' }), 10000),
+}, { additionalProperties: false, description: 'engine: drachtio — the drachtio-server this instance serves (several instances may share one).' });
+
+export const FreeswitchServer = Type.Object({
+  address: Type.String({ format: 'host', description: 'FreeSWITCH event socket address.' }),
+  port: WithDefault(Port, 8021),
+  secret: WithDefault(Type.String({ minLength: 1, description: 'Event socket password. Default ClueCon (change it).' }), 'ClueCon'),
+}, { additionalProperties: false });
+
 export const ConfigSchema = Type.Object({
   engine: WithDefault(StringEnum(['embedded', 'drachtio'] as const, { description: 'SIP/media engine: the embedded stack, or drachtio + FreeSWITCH. Default embedded.' }), 'embedded'),
   log: WithEmptyDefault(Log),
@@ -149,6 +170,9 @@ export const ConfigSchema = Type.Object({
   calls: WithEmptyDefault(Calls),
   agents: WithEmptyDefault(Agents),
   demo: WithEmptyDefault(Demo),
+  redis: Type.Optional(Redis),
+  drachtio: Type.Optional(Drachtio),
+  freeswitch: Type.Optional(Type.Array(FreeswitchServer, { minItems: 1, description: 'engine: drachtio — media servers, chosen by load; one that fails is taken out of rotation and retried.' })),
 }, {
   additionalProperties: false,
   title: 'Switchboard configuration',

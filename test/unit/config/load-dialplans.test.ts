@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { before, describe, it } from 'node:test';
 import { ConfigError } from '../../../src/config/config-error.js';
@@ -102,5 +104,26 @@ describe('loadDialplans', () => {
 
   it('reports a missing dialplans directory as one line', async () => {
     assert.deepEqual(await problemsOf('dialplans/nope'), ['dialplans/nope: cannot read the dialplan directory: not found']);
+  });
+
+  it('checks operator prompts: readable WAV files in <dir>/prompts/', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sb-prompts-'));
+    mkdirSync(join(dir, 'prompts'));
+    writeFileSync(join(dir, 'prompts', 'ok.wav'), Buffer.concat([Buffer.from('RIFF\0\0\0\0WAVE'), Buffer.alloc(32)]));
+    writeFileSync(join(dir, 'prompts', 'text.wav'), 'hello');
+    writeFileSync(join(dir, 'plan.yaml'), [
+      'routes:',
+      '  - name: a',
+      '    agent: { url: "ws://127.0.0.1:1/a" }',
+      '    operator: { uri: "sip:200@pbx", prompt: ok.wav, failurePrompt: missing.wav }',
+      '  - name: b',
+      '    agent: { url: "ws://127.0.0.1:1/b" }',
+      '    operator: { uri: "sip:200@pbx", prompt: text.wav }',
+      '',
+    ].join('\n'));
+    const problems = await problemsOf(dir);
+    assert.equal(problems.length, 2, problems.join('\n'));
+    assert.match(problems[0] ?? '', /plan\.yaml:4: routes\[0\]\.operator\.failurePrompt: prompts\/missing\.wav: /);
+    assert.match(problems[1] ?? '', /plan\.yaml:7: routes\[1\]\.operator\.prompt: prompts\/text\.wav: is not a WAV file/);
   });
 });
