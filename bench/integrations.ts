@@ -9,7 +9,9 @@
  *    Target: overhead p50 <= 0.3 ms.
  * Writes bench/results/integrations.json.
  *
- * (The third figure of the issue, budget expiry → operator INVITE, needs the transfer wiring: not measured here.)
+ * 3. Expiry → operator INVITE: --calls concurrent calls whose integration (onFailure: transfer) expires against the
+ *    slow upstream (latency ≥ budget + 200 ms here, so every one times out); time from each budget's expiry to its
+ *    INVITE arriving at an operator in another process (bench/transfer-expiry.ts). Target: p99 <= 20 ms.
  *
  *   npm run bench:integrations -- --calls 500 --budget 500 --rounds 3 --iterations 3000
  */
@@ -19,6 +21,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Pool } from 'undici';
 import { IntegrationRunner, parseIntegration, type IntegrationResult } from '../src/integrations/index.js';
+import { expiryToInvite } from './transfer-expiry.js';
 
 const { values } = parseArgs({
   options: {
@@ -51,8 +54,8 @@ server.keepAliveTimeout = 60000;
 server.listen(0, '127.0.0.1', () => console.log(server.address().port));
 `;
 
-function startUpstream(): Promise<{ child: ChildProcess; origin: string }> {
-  const child = spawn(process.execPath, ['-e', UPSTREAM, String(minLatency), String(maxLatency)], { stdio: ['ignore', 'pipe', 'inherit'] });
+function startUpstream(min = minLatency, max = maxLatency): Promise<{ child: ChildProcess; origin: string }> {
+  const child = spawn(process.execPath, ['-e', UPSTREAM, String(min), String(max)], { stdio: ['ignore', 'pipe', 'inherit'] });
   return new Promise((resolve, reject) => {
     child.stdout?.once('data', (d: Buffer) => resolve({ child, origin: `http://127.0.0.1:${d.toString().trim()}` }));
     child.once('exit', (code) => reject(new Error(`upstream exited ${code}`)));
@@ -145,11 +148,17 @@ async function overhead(origin: string) {
 
 async function main(): Promise<void> {
   const { child, origin } = await startUpstream();
+  // For the transfer figure every call must time out: an upstream slower than the budget.
+  const slow = await startUpstream(budget + 200, budget + 1000);
+  const slowOrigin = slow.origin;
   try {
     console.log(`decision time: ${calls} concurrent calls × ${rounds} rounds, upstream ${minLatency}–${maxLatency} ms, budget ${budget} ms`);
     const d = await decisionTime(origin);
     console.log(`overhead: ${iterations} sequential calls each, runner vs raw undici, fast upstream`);
     const o = await overhead(origin);
+    console.log(`expiry → operator INVITE: ${calls} concurrent calls, budget ${budget} ms, onFailure: transfer`);
+    const e = await expiryToInvite(slowOrigin, calls, budget, 3000);
+    const x = stats(e.samples);
     console.log('');
     console.log('| measure | n | p50 (ms) | p99 (ms) | max (ms) | target |');
     console.log('| --- | ---: | ---: | ---: | ---: | --- |');
@@ -158,15 +167,16 @@ async function main(): Promise<void> {
     console.log(`| raw undici, fast upstream | ${o.raw.n} | ${f(o.raw.p50, 3)} | ${f(o.raw.p99, 3)} | ${f(o.raw.max, 3)} | |`);
     console.log(`| runner, fast upstream | ${o.runner.n} | ${f(o.runner.p50, 3)} | ${f(o.runner.p99, 3)} | ${f(o.runner.max, 3)} | |`);
     console.log(`| overhead (runner − raw) | | ${f(o.overheadP50, 3)} | ${f(o.overheadP99, 3)} | | p50 ≤ 0.3 |`);
-    console.log(`statuses: ${JSON.stringify(d.statuses)}`);
-    console.log('expiry → operator INVITE: not measured (needs the transfer wiring)');
+    console.log(`| budget expiry → operator INVITE | ${x.n} | ${f(x.p50)} | ${f(x.p99)} | ${f(x.max)} | p99 ≤ 20 |`);
+    console.log(`statuses: ${JSON.stringify(d.statuses)}; transfers started ${e.transfersStarted}, INVITEs seen ${e.invitesSeen} of ${calls}`);
     mkdirSync(join(root, 'bench/results'), { recursive: true });
     writeFileSync(join(root, 'bench/results/integrations.json'), JSON.stringify({
       date: new Date().toISOString(), node: process.version, calls, budget, rounds, iterations, upstreamLatencyMs: [minLatency, maxLatency],
-      decisionMinusBudgetMs: d, overheadMs: o,
+      decisionMinusBudgetMs: d, overheadMs: o, expiryToInviteMs: { ...x, transfersStarted: e.transfersStarted, invitesSeen: e.invitesSeen },
     }, null, 2));
   } finally {
     child.kill();
+    slow.child.kill();
   }
 }
 

@@ -2,7 +2,7 @@
  * The call layer's facade: takes each inbound call from the engine through the inbound steps, answers it,
  * and owns its single teardown path (registry slot, metrics, log). It knows the engine only by its ports.
  */
-import { RejectionError, type Engine, type EndCause, type InboundCall, type MediaSummary, type Rejection } from '../engine/engine.js';
+import { RejectionError, type Engine, type EndCause, type InboundCall, type MediaSummary, type OriginateRequest, type Rejection } from '../engine/engine.js';
 import type { Logger } from '../observability/logger.js';
 import type { Metrics } from '../observability/metrics.js';
 import type { Timers } from '../shared/timers.js';
@@ -12,7 +12,7 @@ import type { RouteMatcher } from './routes.js';
 import { REJECTIONS, endedLabel } from './termination.js';
 import { Call } from './call.js';
 import type { IntegrationResult, IntegrationRunner } from '../integrations/index.js';
-import type { TransferEvent } from '../transfer/transfer-controller.js';
+import type { TransferDeps, TransferEvent } from '../transfer/transfer-controller.js';
 
 export interface CallServiceOptions {
   engine: Engine;
@@ -56,6 +56,10 @@ export class CallService {
 
   constructor(private readonly opts: CallServiceOptions) {
     opts.engine.onInboundCall((call) => void this.handle(call));
+  }
+
+  private transferDeps(): Omit<TransferDeps, 'onEvent'> {
+    return engineTransferDeps(this.opts.engine, this.opts.publicAddress, this.opts.promptPath);
   }
 
   get activeCalls(): number {
@@ -125,7 +129,7 @@ export class CallService {
       const live = new Call({
         inbound: call, leg, route: ctx.route, log: ctx.log, timers: this.opts.timers, runner: ctx.runner,
         agentConnected: ctx.agentConnected,
-        transferDeps: { originate: (req) => this.opts.engine.originate(req), publicAddress: this.opts.publicAddress, promptPath: this.opts.promptPath },
+        transferDeps: this.transferDeps(),
         hooks: {
           dtmf: (digit, durationMs) => this.publish({ type: 'dtmf', callId: id, digit, durationMs }),
           agent: (event) => this.publish({ type: 'agent', callId: id, event }),
@@ -151,6 +155,15 @@ export class CallService {
       if (!cancelled) reject(REJECTIONS.internal);
     }
   }
+}
+
+function engineTransferDeps(engine: Engine, publicAddress: string, promptPath: (name: string) => string): Omit<TransferDeps, 'onEvent'> {
+  const prepare = engine.prepareOriginate?.bind(engine);
+  return {
+    originate: (req: OriginateRequest) => engine.originate(req),
+    ...(prepare ? { prepareOriginate: (req: OriginateRequest) => prepare(req) } : {}),
+    publicAddress, promptPath,
+  };
 }
 
 function recordMedia(metrics: Metrics, m: MediaSummary): void {

@@ -132,6 +132,9 @@ export class Call {
     }
     const def = runner.definition(ask.name);
     const inbound = this.c.inbound;
+    // A timeout here would transfer: have the operator's INVITE ready before the budget runs out.
+    const prepares = def?.onFailure === 'transfer' && this.transfer !== undefined;
+    if (prepares) this.transfer?.prepare({ trigger: 'integration-timeout', integration: ask.name, detail: 'INTEGRATION_TIMEOUT' });
     void runner.run(ask.name, ask.params, {
       id: ask.id, budgetMs: route.budgets.integrationMs,
       call: { id: this.id, from: inbound.from.user, to: inbound.to.user, route: route.name, trunk: inbound.trunk },
@@ -139,9 +142,13 @@ export class Call {
       if (!this.endedFlag) this.c.leg.sendToAgent(ev as unknown as Record<string, unknown>);
     }).then((r) => {
       this.c.hooks.integration(ask.name, r);
-      if (this.endedFlag || !isFailure(r)) return;
+      if (this.endedFlag || !isFailure(r)) {
+        if (prepares) this.transfer?.unprepare();
+        return;
+      }
       if (def?.onFailure === 'transfer') {
         this.startTransfer({ trigger: r.status === 'timeout' ? 'integration-timeout' : 'integration-failed', integration: ask.name, ...(r.error ? { detail: r.error.code } : {}) });
+        if (prepares) this.transfer?.unprepare();
       } else if (def?.onFailure === 'hangup') {
         void this.c.leg.hangup('Integration Failed', 'local-hangup');
       }

@@ -186,6 +186,14 @@ export interface OriginateRequest {
   near?: string;
 }
 
+/** An outbound call made ready (media allocated, INVITE built) but not sent: `start()` sends it at once. */
+export interface PreparedOriginate {
+  /** Send the INVITE; as Engine.originate from there on. Once only. */
+  start(): Promise<CallLeg>;
+  /** Not needed after all: free what was allocated. No-op once started. */
+  release(): void;
+}
+
 export interface EngineStats {
   activeCalls: number;
   pendingCalls: number;
@@ -201,6 +209,11 @@ export interface Engine {
   onInboundCall(handler: (call: InboundCall) => void): void;
   /** Place a call; resolves with the answered leg, rejects with a RejectionError carrying the final status. */
   originate(req: OriginateRequest): Promise<CallLeg>;
+  /**
+   * Do the slow part of originate ahead of time (when a transfer may be needed soon); engines that cannot
+   * leave it out and callers use originate.
+   */
+  prepareOriginate?(req: OriginateRequest): Promise<PreparedOriginate>;
   stats(): EngineStats;
 }
 

@@ -10,7 +10,7 @@
  * 4. Nobody answered: the agent gets `transferFailed` and the call goes on; with no agent, the failure prompt
  *    plays and the call ends. The caller never sits in silence.
  */
-import type { CallLeg, OriginateRequest } from '../engine/engine.js';
+import type { CallLeg, OriginateRequest, PreparedOriginate } from '../engine/engine.js';
 import type { Logger } from '../observability/logger.js';
 import { blindTransfer } from './blind-transfer.js';
 import { huntOperators } from './bridged-transfer.js';
@@ -38,6 +38,8 @@ export type TransferEvent =
 
 export interface TransferDeps {
   originate(req: OriginateRequest): Promise<CallLeg>;
+  /** The engine's prepareOriginate, when it has one (see TransferController.prepare). */
+  prepareOriginate?(req: OriginateRequest): Promise<PreparedOriginate>;
   /** Our host for From / Referred-By (sip.publicAddress). */
   publicAddress: string;
   /** Absolute path of a prompt file named in the dialplan. */
@@ -52,6 +54,9 @@ export class TransferController {
   private readonly abort = new AbortController();
   /** The operator's leg once bridged. */
   operatorLeg?: CallLeg;
+  /** An INVITE to the first operator made ready for an anticipated reason (see prepare). */
+  private prepared?: { key: string; ready: Promise<PreparedOriginate | undefined> };
+  private prepareHolds = 0;
 
   constructor(private readonly call: TransferCall, private readonly policy: OperatorPolicy, private readonly deps: TransferDeps) {}
 
@@ -62,7 +67,46 @@ export class TransferController {
   /** The caller's leg ended: abandon a hunt in progress (CANCEL) and hang up a bridged operator. */
   callEnded(): void {
     this.abort.abort();
+    this.dropPrepared();
     void this.operatorLeg?.hangup('Caller Hung Up');
+  }
+
+  /**
+   * A transfer may be needed soon for `reason` (an integration with onFailure: transfer is running): allocate
+   * the first operator's media and build its INVITE now, so that at the budget's expiry only a datagram has to
+   * leave. Each prepare() is paired with an unprepare(); the last one frees what was prepared if unused.
+   */
+  prepare(reason: TransferReason): void {
+    this.prepareHolds++;
+    const { policy, deps } = this;
+    if (this.prepared || this.stateValue !== 'idle' || policy.method !== 'bridge' || !deps.prepareOriginate) return;
+    const target = operatorTargets(policy)[0];
+    if (target === undefined) return;
+    const headers = contextHeaders(this.call.id, reason, policy);
+    const ready = deps.prepareOriginate(this.inviteFor(target, headers)).catch(() => undefined);
+    this.prepared = { key: preparedKey(target, headers), ready };
+  }
+
+  unprepare(): void {
+    this.prepareHolds = Math.max(0, this.prepareHolds - 1);
+    if (this.prepareHolds > 0 || this.stateValue !== 'idle') return;
+    this.dropPrepared();
+  }
+
+  private dropPrepared(): void {
+    const p = this.prepared;
+    this.prepared = undefined;
+    void p?.ready.then((r) => r?.release());
+  }
+
+  /** The INVITE for `target`: the prepared one when it was made for exactly this, else a new one. */
+  private originate(req: OriginateRequest): Promise<CallLeg> {
+    const p = this.prepared;
+    if (p && p.key === preparedKey(req.target, req.headers ?? [])) {
+      this.prepared = undefined;
+      return p.ready.then((r) => (r ? r.start() : this.deps.originate(req)));
+    }
+    return this.deps.originate(req);
   }
 
   /** Start a transfer; ignored while one is running or done. Resolves when it settled. */
@@ -100,9 +144,10 @@ export class TransferController {
 
     await call.leg.playLocal({ kind: 'ringback', frequencies: policy.ringback.frequencies, onMs: policy.ringback.onMs, offMs: policy.ringback.offMs, amplitude: policy.ringback.level });
     const hunt = await huntOperators({
-      targets, originate: deps.originate, cancelled: () => this.abort.signal.aborted,
+      targets, originate: (req) => this.originate(req), cancelled: () => this.abort.signal.aborted,
       request: (target) => this.inviteFor(target, headers),
     });
+    this.dropPrepared();
     failures.push(...hunt.attempts.filter((a) => a.status !== 200));
     const op = hunt.leg;
     if (!op) return this.failed(reason, failures);
@@ -156,4 +201,11 @@ export class TransferController {
     if (policy.failurePrompt) await call.leg.playLocal({ kind: 'prompt', file: deps.promptPath(policy.failurePrompt) });
     await call.leg.hangup('No Operator Available', 'transfer-failed');
   }
+}
+
+/** Identity of an INVITE for reuse: target and context headers (CR/LF cannot occur in either). */
+function preparedKey(target: string, headers: [string, string][]): string {
+  let key = target;
+  for (const [k, v] of headers) key += `\n${k}:${v}`;
+  return key;
 }

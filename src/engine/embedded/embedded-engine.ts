@@ -19,8 +19,8 @@ import type { SessionTimerConfig } from '../../sip/dialog/session-timer.js';
 import { TrunkGate } from '../../sip/trunk/trunk-gate.js';
 import type { TrunkGateConfig } from '../../sip/trunk/trunk-config.js';
 import type { SipRequest } from '../../sip/message/sip-message.js';
-import type { CallLeg, Engine, EngineStats, InboundCall, OriginateRequest } from '../engine.js';
-import { originate } from './outbound-call.js';
+import type { CallLeg, Engine, EngineStats, InboundCall, OriginateRequest, PreparedOriginate } from '../engine.js';
+import { originate, prepareOutbound, type OutboundDeps } from './outbound-call.js';
 import { AgentApps } from './worker/agent-apps.js';
 import { EmbeddedInboundCall } from './inbound-call.js';
 import type { EmbeddedCallLeg } from './call-leg.js';
@@ -127,15 +127,23 @@ export class EmbeddedEngine implements Engine {
   }
 
   originate(req: OriginateRequest): Promise<CallLeg> {
+    return originate(req, this.outboundDeps());
+  }
+
+  prepareOriginate(req: OriginateRequest): Promise<PreparedOriginate> {
+    return prepareOutbound(req, this.outboundDeps());
+  }
+
+  private outboundDeps(): OutboundDeps {
     const o = this.opts;
-    return originate(req, {
+    return {
       ua: this.ua, plane: this.plane, publicAddress: o.publicAddress, codecs: o.media.codecs, ptimeMs: o.media.ptimeMs,
       media: o.media.session, logger: o.logger,
       onLeg: (leg) => {
         this.legs.add(leg);
         leg.onEnded(() => this.legs.delete(leg));
       },
-    });
+    };
   }
 
   drain(): void {
