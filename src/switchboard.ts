@@ -12,6 +12,7 @@ import { loadConfig } from './config/load-config.js';
 import { loadDialplans, type Dialplans } from './config/load-dialplans.js';
 import type { Config } from './config/schema.js';
 import { EmbeddedEngine } from './engine/embedded/embedded-engine.js';
+import { DrachtioEngine } from './engine/drachtio/drachtio-engine.js';
 import type { Engine } from './engine/engine.js';
 import { createHttpServer, type HttpServer } from './http/server.js';
 import { createLogger, type Logger } from './observability/logger.js';
@@ -149,9 +150,7 @@ export async function startSwitchboard(opts: StartOptions): Promise<Switchboard>
 }
 
 async function createEngine(config: Config, logger: Logger, metrics: Metrics): Promise<Engine> {
-  if (config.engine === 'drachtio') {
-    throw new ConfigError([`switchboard.yaml: engine: "drachtio" is not available in this build yet; use "embedded"`]);
-  }
+  if (config.engine === 'drachtio') return createDrachtioEngine(config, logger, metrics);
   const tlsFiles = config.sip.tls;
   const tls = tlsFiles ? {
     cert: await readFile(tlsFiles.cert), key: await readFile(tlsFiles.key),
@@ -169,27 +168,53 @@ async function createEngine(config: Config, logger: Logger, metrics: Metrics): P
     },
     sessionTimers: config.sip.sessionTimers,
     userAgent: config.sip.userAgent,
-    gate: {
-      unknownSources: config.sip.unknownSources, rateLimit: config.sip.rateLimit,
-      trunks: config.trunks.map((tr) => ({
-        name: tr.name, addresses: tr.addresses, transports: tr.transports, maxCalls: tr.maxCalls,
-        ...(tr.digest ? { digest: tr.digest } : {}),
-        ...(tr.tlsClientCert.required ? { tlsClientCert: tr.tlsClientCert } : {}),
-      })),
-    },
+    gate: gateConfig(config),
     srtpByTrunk: Object.fromEntries(config.trunks.map((tr) => [tr.name, tr.srtp])),
     nonceSecret: config.sip.digestSecret, nonceTtlMs: config.sip.nonceTtlSeconds * 1000,
     media: {
       host: config.media.host, portMin: config.media.portMin, portMax: config.media.portMax,
       workers: config.media.workers ?? availableParallelism(), codecs: config.media.codecs, ptimeMs: config.media.ptimeMs,
-      session: {
-        symmetricRtp: config.media.symmetricRtp, inactivityTimeoutMs: config.media.inactivityTimeoutSeconds * 1000,
-        keepalive: config.media.keepalive, jitterMinMs: config.media.jitterMinMs, jitterMaxMs: config.media.jitterMaxMs,
-        rtcpIntervalMs: config.media.rtcpIntervalMs,
-        ...(config.media.recordDir ? { recordDir: config.media.recordDir } : {}),
-      },
+      session: mediaSessionOptions(config),
     },
     timers: realTimers, logger, metrics,
     ...(tls ? { tls } : {}),
+  });
+}
+
+function gateConfig(config: Config) {
+  return {
+    unknownSources: config.sip.unknownSources, rateLimit: config.sip.rateLimit,
+    trunks: config.trunks.map((tr) => ({
+      name: tr.name, addresses: tr.addresses, transports: tr.transports, maxCalls: tr.maxCalls,
+      ...(tr.digest ? { digest: tr.digest } : {}),
+      ...(tr.tlsClientCert.required ? { tlsClientCert: tr.tlsClientCert } : {}),
+    })),
+  };
+}
+
+function mediaSessionOptions(config: Config) {
+  return {
+    symmetricRtp: config.media.symmetricRtp, inactivityTimeoutMs: config.media.inactivityTimeoutSeconds * 1000,
+    keepalive: config.media.keepalive, jitterMinMs: config.media.jitterMinMs, jitterMaxMs: config.media.jitterMaxMs,
+    rtcpIntervalMs: config.media.rtcpIntervalMs,
+    ...(config.media.recordDir ? { recordDir: config.media.recordDir } : {}),
+  };
+}
+
+function createDrachtioEngine(config: Config, logger: Logger, metrics: Metrics): Engine {
+  const d = config.drachtio;
+  const fs = config.freeswitch;
+  if (!d || !fs) throw new ConfigError(['switchboard.yaml: engine: drachtio needs the drachtio and freeswitch keys']);
+  return new DrachtioEngine({
+    drachtio: { host: d.host, port: d.port, secret: d.secret },
+    freeswitch: fs.map((f) => ({ address: f.address, port: f.port, secret: f.secret, retryMs: f.retryMs })),
+    eventListenAddress: d.eventListenAddress ?? d.fork.host,
+    fork: { host: d.fork.host, port: d.fork.port, address: d.fork.address ?? d.fork.host },
+    workers: config.media.workers ?? availableParallelism(),
+    codecs: config.media.codecs,
+    media: mediaSessionOptions(config),
+    gate: gateConfig(config),
+    nonceSecret: config.sip.digestSecret, nonceTtlMs: config.sip.nonceTtlSeconds * 1000,
+    timers: realTimers, logger, metrics,
   });
 }

@@ -34,9 +34,6 @@ function checkEngine(config: Config, add: Add): void {
   if (config.engine !== 'drachtio') return;
   if (!config.drachtio) add(['drachtio'], 'is required with engine: drachtio (host, port, secret of drachtio-server)');
   if (!config.freeswitch) add(['freeswitch'], 'is required with engine: drachtio (at least one FreeSWITCH event socket)');
-  if (config.drachtio && config.drachtio.reconnectMaxMs < config.drachtio.reconnectMinMs) {
-    add(['drachtio', 'reconnectMaxMs'], `must be at least reconnectMinMs (${config.drachtio.reconnectMinMs})`);
-  }
 }
 
 function checkListeners(config: Config, add: Add): void {

@@ -147,15 +147,19 @@ export const Drachtio = Type.Object({
   host: Type.String({ format: 'host', description: 'drachtio-server admin address (Switchboard connects to it: inbound connection mode).' }),
   port: WithDefault(Port, 9022),
   secret: Type.String({ minLength: 1, description: 'drachtio-server admin secret. Use ${ENV_VAR}.' }),
-  tls: WithDefault(Type.Boolean({ description: 'TLS on the admin connection. Default false.' }), false),
-  reconnectMinMs: WithDefault(Type.Integer({ minimum: 100, description: 'First reconnect delay after the connection drops (doubles up to reconnectMaxMs). Default 500.' }), 500),
-  reconnectMaxMs: WithDefault(Type.Integer({ minimum: 100, description: 'Longest reconnect delay. Default 10000.' }), 10000),
-}, { additionalProperties: false, description: 'engine: drachtio — the drachtio-server this instance serves (several instances may share one).' });
+  fork: WithEmptyDefault(Type.Object({
+    host: WithDefault(Type.String({ format: 'ip-address', description: 'Address the audio WebSocket server binds (FreeSWITCH mod_audio_fork connects to it). Default 127.0.0.1.' }), '127.0.0.1'),
+    port: WithDefault(Type.Integer({ minimum: 1, maximum: 65000, multipleOf: 2, description: 'First port; each data-plane worker listens on its own (port, port+2, …). Default 9300.' }), 9300),
+    address: Type.Optional(Type.String({ format: 'host', description: 'Address FreeSWITCH uses to reach it (default: host). Set it when FreeSWITCH runs on another machine or container.' })),
+  }, { additionalProperties: false, description: 'The internal WebSocket endpoint FreeSWITCH forks call audio to.' })),
+  eventListenAddress: Type.Optional(Type.String({ format: 'ip-address', description: 'Address FreeSWITCH\'s outbound event socket connects back to (drachtio-fsmrf listenAddress). Default: fork.host.' })),
+}, { additionalProperties: false, description: 'engine: drachtio — the drachtio-server this instance serves (several instances may share one; it reconnects with backoff).' });
 
 export const FreeswitchServer = Type.Object({
   address: Type.String({ format: 'host', description: 'FreeSWITCH event socket address.' }),
   port: WithDefault(Port, 8021),
   secret: WithDefault(Type.String({ minLength: 1, description: 'Event socket password. Default ClueCon (change it).' }), 'ClueCon'),
+  retryMs: WithDefault(Type.Integer({ minimum: 100, description: 'A media server that fails is out of rotation and reconnected after this long. Default 5000.' }), 5000),
 }, { additionalProperties: false });
 
 export const ConfigSchema = Type.Object({

@@ -10,7 +10,7 @@ import type { DataPlane } from '../../media/plane/data-plane.js';
 import type { MediaStats, PlaneEvent } from '../../media/plane/protocol.js';
 import { refer as sendRefer } from '../../sip/dialog/refer.js';
 import type { AgentLinkEvent, CallerAudio, CallLeg, EndCause, MediaSummary, ReferOutcome, ReferRequest } from '../engine.js';
-import { isAgentEvent } from './worker/agent-messages.js';
+import { isAgentEvent } from '../agent-plane/agent-messages.js';
 import { parseDtmfInfo } from './dtmf-info.js';
 import { mediaSpecOf } from './media-spec.js';
 

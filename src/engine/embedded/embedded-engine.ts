@@ -21,7 +21,7 @@ import type { TrunkGateConfig } from '../../sip/trunk/trunk-config.js';
 import type { SipRequest } from '../../sip/message/sip-message.js';
 import type { CallLeg, Engine, EngineStats, InboundCall, OriginateRequest, PreparedOriginate } from '../engine.js';
 import { originate, prepareOutbound, type OutboundDeps } from './outbound-call.js';
-import { AgentApps } from './worker/agent-apps.js';
+import { AgentApps } from '../agent-plane/agent-apps.js';
 import { EmbeddedInboundCall } from './inbound-call.js';
 import type { EmbeddedCallLeg } from './call-leg.js';
 

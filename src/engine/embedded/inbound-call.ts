@@ -14,7 +14,7 @@ import type { NameAddr } from '../../sip/message/name-addr.js';
 import type { Logger } from '../../observability/logger.js';
 import type { DataPlane } from '../../media/plane/data-plane.js';
 import type { MediaOptions, PlaneEvent } from '../../media/plane/protocol.js';
-import { isAgentEvent, type AgentCommand, type AgentEvent } from './worker/agent-messages.js';
+import { isAgentEvent, type AgentCommand, type AgentEvent } from '../agent-plane/agent-messages.js';
 import {
   RejectionError, type AgentRequest, type CallLeg, type InboundCall, type MediaRequest, type Party,
   type Rejection, type SignallingTransport,

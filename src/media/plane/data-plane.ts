@@ -23,6 +23,13 @@ export interface DataPlaneOptions {
   workerEntry?: URL;
   /** The AppProvider for the in-process host (workers: 0). */
   apps?: AppProvider;
+  /** The in-process host (workers: 0); default a MediaHost. Another engine's host speaks the same commands. */
+  createHost?: (o: { host: string; portMin: number; portMax: number; emit: (ev: PlaneEvent) => void }) => PlaneHost;
+}
+
+/** What runs a thread's calls: MediaHost (RTP) for the embedded engine, a fork host for the drachtio engine. */
+export interface PlaneHost {
+  handle(cmd: PlaneCommand): Promise<void>;
 }
 
 type Listener = (ev: PlaneEvent) => void;
@@ -46,8 +53,9 @@ export class DataPlane {
     const ranges = splitRange(opts.portMin, opts.portMax, Math.max(1, n));
     if (n === 0) {
       const r = ranges[0] as [number, number];
-      const host = new MediaHost({
-        host: opts.host, portMin: r[0], portMax: r[1], timers: realTimers, emit: (ev) => this.dispatch(ev),
+      const emit = (ev: PlaneEvent): void => this.dispatch(ev);
+      const host: PlaneHost = opts.createHost?.({ host: opts.host, portMin: r[0], portMax: r[1], emit }) ?? new MediaHost({
+        host: opts.host, portMin: r[0], portMax: r[1], timers: realTimers, emit,
         ...(opts.apps ? { apps: opts.apps } : {}),
       });
       this.lanes.push({ send: (cmd) => void host.handle(cmd), load: 0, close: async () => { await host.handle({ op: 'shutdown' }); } });

@@ -2,9 +2,9 @@
  * The data plane's AppProvider for agent calls: one AgentLink per call, connected before answer (`connect`),
  * attached to the call's media session when it starts (app kind `provided`), closed with it.
  */
-import { AgentLink } from '../../../agent/agent-link.js';
-import type { AppProvider, AppSink, SendSink } from '../../../media/apps/media-app.js';
-import type { MediaApp } from '../../../media/plane/protocol.js';
+import { AgentLink } from '../../agent/agent-link.js';
+import type { AppProvider, AppSink, SendSink } from '../../media/apps/media-app.js';
+import type { MediaApp } from '../../media/plane/protocol.js';
 import type { AgentCommand, AgentEvent } from './agent-messages.js';
 
 export class AgentApps implements AppProvider {

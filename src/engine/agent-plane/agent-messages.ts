@@ -1,6 +1,6 @@
 /** Payloads of the data plane's `app` commands/events for the agent link (main ⇄ worker). */
-import type { AgentCallMeta, AgentControlEvent, AgentLinkOptions, AgentSpec } from '../../../agent/agent-spec.js';
-import type { AgentLinkStats } from '../../../agent/agent-link.js';
+import type { AgentCallMeta, AgentControlEvent, AgentLinkOptions, AgentSpec } from '../../agent/agent-spec.js';
+import type { AgentLinkStats } from '../../agent/agent-link.js';
 
 export type AgentCommand =
   | { type: 'connect'; spec: AgentSpec; meta: AgentCallMeta; options: AgentLinkOptions }
