@@ -79,7 +79,8 @@ function checkTrunks(config: Config, add: Add): void {
     if (earlier === undefined) names.set(trunk.name, i);
     else add(['trunks', i, 'name'], `"${trunk.name}" is already the name of trunks[${earlier}]`);
     trunk.transports.forEach((t, j) => {
-      if (!listening.has(t)) add(['trunks', i, 'transports', j], `no ${t} listener in sip.listen`);
+      // With engine: drachtio, drachtio-server owns the SIP sockets (its own contacts), not sip.listen.
+      if (config.engine === 'embedded' && !listening.has(t)) add(['trunks', i, 'transports', j], `no ${t} listener in sip.listen`);
     });
     if (trunk.tlsClientCert.required) {
       if (!trunk.transports.includes('tls')) add(['trunks', i, 'tlsClientCert', 'required'], 'needs tls in the trunk transports');

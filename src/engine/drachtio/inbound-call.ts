@@ -174,7 +174,7 @@ export class DrachtioInboundCall implements InboundCall {
     await endpoint.forkAudioStart({
       wsUrl: this.deps.forkUrl(this.forkPort, this.id), mixType: 'mono', sampling: rate, bugname: FORK_BUG,
       metadata: { callId: this.id }, bidirectionalAudio: { enabled: 'true', streaming: 'true', sampleRate: rate },
-    }).catch((e: unknown) => {
+    }).then(() => keepWriting(endpoint), (e: unknown) => {
       this.deps.logger.error({ callId: this.id, err: e instanceof Error ? e.message : String(e) }, 'mod_audio_fork did not start');
       void leg.hangup('Media Failure', 'signalling-failure');
     });
@@ -207,4 +207,13 @@ export class DrachtioInboundCall implements InboundCall {
       void this.deps.plane.close(this.id);
     }
   }
+}
+
+/**
+ * mod_audio_fork plays our audio by replacing the frames the channel writes (SMBF_WRITE_REPLACE); a channel
+ * parked in the event socket writes none. Endless silence gives it frames to replace (keys do not stop it).
+ */
+async function keepWriting(endpoint: Mrf.Endpoint): Promise<void> {
+  await endpoint.execute('set', 'playback_terminators=none').catch(() => undefined);
+  void endpoint.execute('playback', 'silence_stream://-1').catch(() => undefined);
 }

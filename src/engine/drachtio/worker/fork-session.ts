@@ -4,22 +4,23 @@
  * bidirectional streaming mode). The application on our side is the same as on the embedded engine (the agent
  * link, or echo/tone): this class is the embedded MediaSession with the WebSocket in place of RTP.
  *
- * mod_audio_fork buffers and paces what we send (its playout buffer), reports `mark`s when their audio has
- * played (`{"type":"mark","data":{"name","event":"playout"}}`), and drops its buffer on `killAudio` — so agent
- * audio is forwarded at once, marks are FreeSWITCH's own playout marks, and `clear` is a killAudio.
- * Ringback and prompts are streamed by our frame clock when the agent has nothing left to play.
+ * We pace what we send ourselves (the embedded engine's Pacer, one 20 ms frame per tick), so mod_audio_fork's
+ * playout buffer holds only its pre-buffer (80 ms): a mark is reported when its audio was handed to FreeSWITCH,
+ * and `clear` drops our queue at once (no killAudio: that would also break the silence playback the channel
+ * needs for mod_audio_fork to have frames to replace). Ringback and prompts fill in when the agent is silent.
  */
 import type { WebSocket } from 'ws';
 import { createApp, type AppProvider, type AppSink, type SendSink } from '../../../media/apps/media-app.js';
 import { createLocalSource, type LocalSource } from '../../../media/apps/local-audio.js';
 import type { FrameScheduler, Tickable } from '../../../media/frame-scheduler.js';
+import { Pacer } from '../../../media/pacer.js';
 import type { LocalAudio, MediaOptions, MediaStats, PlaneEvent } from '../../../media/plane/protocol.js';
 
 const FRAME_MS = 20;
-/** Ringback resumes this long after the agent's last audio has played. */
-const RINGBACK_AFTER_MS = 200;
-/** Agent audio kept while FreeSWITCH has not connected yet (the greeting): at most this much. */
-const MAX_EARLY_MS = 10_000;
+/** Ringback resumes after this many frames of agent silence. */
+const RINGBACK_AFTER_IDLE_FRAMES = 10;
+/** Longest agent audio queued (a minute, as on the embedded engine); older audio is dropped first. */
+const MAX_QUEUE_FRAMES = 3000;
 
 export interface ForkSessionInit {
   id: string;
@@ -36,13 +37,9 @@ export class ForkSession implements Tickable {
   private frameSamples = 160;
   /** Caller audio not yet a whole frame. */
   private rx = new Int16Array(0);
-  /** Agent audio sent before FreeSWITCH connected. */
-  private early: Buffer[] = [];
-  private earlyBytes = 0;
-  /** When the agent audio already handed to FreeSWITCH will have played (our clock, ms). */
-  private busyUntil = 0;
-  private readonly pendingMarks: string[] = [];
+  private pacer = new Pacer({ frameSamples: 160, maxQueueFrames: MAX_QUEUE_FRAMES });
   private local?: LocalSource;
+  private idleFrames = 0;
   private closed = false;
   private readonly stats: MediaStats = { packetsReceived: 0, packetsSent: 0, packetsLost: 0, jitterMs: 0, srtpFailures: 0, concealedFrames: 0, lateFrames: 0, framesDelivered: 0 };
   private startedAt = 0;
@@ -54,6 +51,7 @@ export class ForkSession implements Tickable {
     this.options = options;
     this.startedAt = this.s.now();
     this.frameSamples = Math.round((options.pcmRate * FRAME_MS) / 1000);
+    this.pacer = new Pacer({ frameSamples: this.frameSamples, maxQueueFrames: MAX_QUEUE_FRAMES });
     const app = (options.app.kind === 'provided' ? this.s.apps?.create(this.s.id, options.app, options.pcmRate) : undefined)
       ?? createApp(options.app, options.pcmRate);
     this.setApp(app);
@@ -69,9 +67,9 @@ export class ForkSession implements Tickable {
     }
     this.app = app;
     const sink: SendSink = {
-      play: (pcm) => this.sendAudio(pcm),
-      mark: (name) => this.sendMark(name),
-      clear: () => this.clear(),
+      play: (pcm) => this.pacer.enqueue(pcm),
+      mark: (name) => this.pacer.mark(name),
+      clear: () => this.pacer.flush(),
     };
     app.attach?.(sink);
   }
@@ -85,10 +83,6 @@ export class ForkSession implements Tickable {
     ws.on('close', () => {
       if (this.ws === ws) this.ws = undefined;
     });
-    const early = this.early;
-    this.early = [];
-    this.earlyBytes = 0;
-    for (const b of early) this.sendBinary(b);
   }
 
   playLocal(audio: LocalAudio): void {
@@ -120,73 +114,36 @@ export class ForkSession implements Tickable {
     this.rx = buf.slice(at);
   }
 
-  private onText(text: string): void {
-    let msg: { type?: unknown; data?: { name?: unknown; event?: unknown } };
-    try {
-      msg = JSON.parse(text) as typeof msg;
-    } catch {
-      return;
-    }
-    if (msg.type !== 'mark' || typeof msg.data?.name !== 'string' || msg.data.event !== 'playout') return;
-    const i = this.pendingMarks.indexOf(msg.data.name);
-    if (i < 0) return;
-    const played = this.pendingMarks.splice(0, i + 1); // marks play in order
-    this.app?.marksPlayed?.(played);
+  private onText(_text: string): void {
+    // mod_audio_fork's own events (its metadata echo, errors) carry nothing we act on.
   }
 
-  private sendAudio(pcm: Int16Array): void {
-    const now = this.s.now();
-    this.busyUntil = Math.max(this.busyUntil, now) + (pcm.length * 1000) / (this.options?.pcmRate ?? 8000);
-    this.stats.firstAudioOutMs ??= now - this.startedAt;
-    this.sendBinary(Buffer.from(pcm.buffer, pcm.byteOffset, pcm.byteLength));
-  }
-
-  private sendBinary(b: Buffer): void {
+  private sendFrame(pcm: Int16Array, fromApp: boolean): void {
     const ws = this.ws;
-    if (ws && ws.readyState === ws.OPEN) {
-      ws.send(b, { binary: true });
-      this.stats.packetsSent++;
-      return;
-    }
-    if (this.closed || this.earlyBytes + b.length > ((this.options?.pcmRate ?? 8000) * 2 * MAX_EARLY_MS) / 1000) return;
-    this.early.push(Buffer.from(b)); // copied: the caller may reuse its buffer
-    this.earlyBytes += b.length;
+    if (!ws || ws.readyState !== ws.OPEN) return;
+    ws.send(Buffer.from(pcm.buffer, pcm.byteOffset, pcm.byteLength), { binary: true }); // copied by ws before it returns
+    this.stats.packetsSent++;
+    if (fromApp) this.stats.firstAudioOutMs ??= this.s.now() - this.startedAt;
   }
 
-  private sendJson(msg: Record<string, unknown>): void {
-    const ws = this.ws;
-    if (ws && ws.readyState === ws.OPEN) ws.send(JSON.stringify(msg));
-  }
-
-  private sendMark(name: string): void {
-    this.pendingMarks.push(name);
-    if (this.ws) this.sendJson({ type: 'mark', data: { name } });
-    else this.app?.marksPlayed?.(this.pendingMarks.splice(0)); // nothing can play before FreeSWITCH connects
-  }
-
-  private clear(): string[] {
-    this.early = [];
-    this.earlyBytes = 0;
-    this.busyUntil = this.s.now();
-    this.sendJson({ type: 'killAudio' });
-    this.sendJson({ type: 'clearMarks' });
-    return this.pendingMarks.splice(0);
-  }
-
-  tick(nowMs: number): void {
+  tick(_nowMs: number): void {
     const app = this.app;
     if (!app || this.closed) return;
     const pulled = app.pull(this.frameSamples);
-    if (pulled) return this.sendAudio(pulled);
-    const local = this.local;
-    if (!local || nowMs < this.busyUntil + (local.waitsForSilence ? RINGBACK_AFTER_MS : 0)) return;
-    const pcm = local.pull(this.frameSamples);
-    if (pcm) {
-      // Streamed at the frame clock, so FreeSWITCH's buffer holds at most a frame or two of it.
-      this.busyUntil = nowMs;
-      this.sendBinary(Buffer.from(pcm.buffer, pcm.byteOffset, pcm.byteLength));
-      return;
+    if (pulled) this.pacer.enqueue(pulled);
+    // Until FreeSWITCH connects, queued audio (the greeting) waits: nothing could play it.
+    if (!this.ws || this.ws.readyState !== this.ws.OPEN) return;
+    const t = this.pacer.next();
+    if (t.played.length > 0) app.marksPlayed?.(t.played);
+    if (t.frame) {
+      this.idleFrames = 0;
+      return this.sendFrame(t.frame, true);
     }
+    this.idleFrames++;
+    const local = this.local;
+    if (!local || (local.waitsForSilence && this.idleFrames < RINGBACK_AFTER_IDLE_FRAMES)) return;
+    const pcm = local.pull(this.frameSamples);
+    if (pcm) return this.sendFrame(pcm, false);
     this.local = undefined;
     this.s.emit({ ev: 'localDone', id: this.s.id });
   }
