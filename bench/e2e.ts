@@ -22,9 +22,14 @@
  * 50), --arrivals poisson|uniform, --dialect twilio|l16, --srtp (the PBX requires SRTP), --connect-ms (the
  * route's budgets.agentConnectMs, 3000), --sip-port (35080; HTTP on the next port), --workers (media.workers),
  * --wait-idle S (wait up to S s for a quiet host first), --engine-root DIR, --engine-cpus LIST, --node-args="…",
- * --cpu-prof DIR (as in bench:media).
+ * --cpu-prof DIR (as in bench:media), --engine embedded|drachtio.
+ *
+ * --engine drachtio runs Switchboard with engine: drachtio against running servers (DRACHTIO_ADDRESS=host[:9022],
+ * DRACHTIO_SIP=host:port where drachtio-server takes SIP, FREESWITCH_ADDRESS=host[:8021], secrets DRACHTIO_SECRET /
+ * FREESWITCH_SECRET): calls go to drachtio-server, FreeSWITCH does RTP and forks audio to Switchboard. The CPU of the
+ * freeswitch and drachtio processes on this host is reported beside Switchboard's.
  */
-import { fork, type ChildProcess } from 'node:child_process';
+import { fork, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
@@ -55,8 +60,32 @@ const { values } = parseArgs({
     'engine-root': { type: 'string' },
     'node-args': { type: 'string' },
     'engine-cpus': { type: 'string' },
+    engine: { type: 'string', default: 'embedded' },
   },
 });
+const drachtio = values.engine === 'drachtio' ? drachtioTarget() : undefined;
+
+function drachtioTarget() {
+  const hp = (v: string | undefined, port: number): [string, number] => {
+    if (!v) throw new Error('--engine drachtio needs DRACHTIO_ADDRESS and FREESWITCH_ADDRESS (host[:port])');
+    const [h, p] = v.split(':');
+    return [h ?? v, p ? Number(p) : port];
+  };
+  const [host, port] = hp(process.env.DRACHTIO_ADDRESS, 9022);
+  const [fsHost, fsPort] = hp(process.env.FREESWITCH_ADDRESS, 8021);
+  const [, sip] = hp(process.env.DRACHTIO_SIP ?? `${host}:5060`, 5060);
+  return {
+    sipPort: sip,
+    config: { host, port, secret: process.env.DRACHTIO_SECRET ?? 'cymru', freeswitch: { address: fsHost, port: fsPort, secret: process.env.FREESWITCH_SECRET ?? 'ClueCon' } },
+  };
+}
+
+/** pid of a server process on this host (the oldest of that name), for its CPU. */
+function pidOf(name: string): number | undefined {
+  const r = spawnSync('pgrep', ['-o', '-x', name], { encoding: 'utf8' });
+  const pid = Number(r.stdout.trim());
+  return pid > 0 ? pid : undefined;
+}
 const callCounts = (values.calls ?? '').split(',').map(Number).filter((n) => n > 0);
 const dialect = values.dialect === 'l16' ? 'l16' : 'twilio';
 const duration = Number(values.duration);
@@ -124,12 +153,13 @@ async function runOne(n: number): Promise<E2eRow> {
     ...(values['cpu-prof'] ? { cpuProfDir: values['cpu-prof'] } : {}),
     ...(values['engine-cpus'] ? { cpus: values['engine-cpus'] } : {}),
     ...(values['node-args'] ? { nodeArgs: values['node-args'].split(' ').filter(Boolean) } : {}),
+    ...(drachtio ? { drachtio: drachtio.config } : {}),
   }).catch(async (e: unknown) => {
     await agent.stop();
     throw e;
   });
   const gen = await LoadGenerator.create({
-    sipPort, srtp: values.srtp, portMin: GENERATOR_PORTS[0], portMax: GENERATOR_PORTS[1], callsPerSecond: rate,
+    sipPort: drachtio?.sipPort ?? sipPort, srtp: values.srtp, portMin: GENERATOR_PORTS[0], portMax: GENERATOR_PORTS[1], callsPerSecond: rate,
     arrivals: values.arrivals === 'uniform' ? 'uniform' : 'poisson', maxSeconds: n / rate + warmup + duration + 60, setupTimeoutMs: 32_000,
   });
   const canary = startCanary(root, values['engine-cpus']);
@@ -143,7 +173,12 @@ async function runOne(n: number): Promise<E2eRow> {
     await sleep(warmup * 1000);
 
     agent.startWindow();
-    const m = await measureWindow(engine, gen, canary, duration, [agent.pid], true);
+    const servers = drachtio ? [pidOf('freeswitch'), pidOf('drachtio')].filter((p): p is number => p !== undefined) : [];
+    const m = await measureWindow(engine, gen, canary, duration, [agent.pid, ...servers], true);
+    if (drachtio) {
+      const pct = (i: number) => ((100 * (m.othersCpuSeconds[i] ?? 0)) / m.seconds).toFixed(1);
+      log(`  drachtio engine: freeswitch ${pct(1)} % of a core, drachtio-server ${pct(2)} %, Switchboard ${((100 * m.engineCpuSeconds) / m.seconds).toFixed(1)} %`);
+    }
     const agentStats = await agent.stats();
     const w = m.window;
     const calls = gen.answered;
@@ -156,6 +191,7 @@ async function runOne(n: number): Promise<E2eRow> {
       engineCpuPct, cpuPerCallPct: engineCpuPct / Math.max(1, calls), agentCpuPct: (100 * agentCpu) / m.seconds,
       generatorCpuPct: (100 * m.generatorCpuSeconds) / m.seconds,
       otherCpuPct: (100 * (m.hostBusySeconds - m.engineCpuSeconds - m.generatorCpuSeconds - agentCpu)) / m.seconds,
+      ...(drachtio ? { engine: 'drachtio', mediaServerCpuPct: (100 * (m.othersCpuSeconds[1] ?? 0)) / m.seconds, drachtioCpuPct: (100 * (m.othersCpuSeconds[2] ?? 0)) / m.seconds } : {}),
       rtpInToWsOut: worst(m.probe, 'arrivalToFrame'), pacingJitter: worst(m.probe, 'pacingJitter'),
       schedulerMaxLateMs: Math.max(0, ...m.probe.map((t) => t.schedulerMaxLateMs)),
       firstAudioOut: firstAudio(gen.calls), roundTrip: w.rtt, roundTripByTenth: w.rttByTenth ?? [], perCallMinRtt: perCallMinRtt(gen.calls),

@@ -27,6 +27,8 @@ export interface EngineOptions {
   startTimeoutMs: number;
   /** Route every call to this agent (no line test): bench:e2e's echo agent. */
   agent?: BenchAgentRoute;
+  /** engine: drachtio against running servers (calls then go to drachtio-server's SIP port, not sipPort). */
+  drachtio?: { host: string; port: number; secret: string; freeswitch: { address: string; port: number; secret: string } };
 }
 
 export interface BenchAgentRoute {
@@ -90,7 +92,10 @@ ${o.workers !== undefined ? `  workers: ${o.workers}\n` : ''}http: { host: 127.0
 log: { level: warn }
 dialplans: dialplans/
 trunks: [{ name: pbx, addresses: [127.0.0.0/8], srtp: optional, maxCalls: 100000 }]
-`);
+${o.drachtio ? `engine: drachtio
+drachtio: { host: ${o.drachtio.host}, port: ${o.drachtio.port}, secret: "${o.drachtio.secret}", fork: { host: 127.0.0.1, port: 9500 } }
+freeswitch: [{ address: ${o.drachtio.freeswitch.address}, port: ${o.drachtio.freeswitch.port}, secret: "${o.drachtio.freeswitch.secret}" }]
+` : ''}`);
   return { dir, path: join(dir, 'switchboard.yaml') };
 }
 

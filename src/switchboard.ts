@@ -84,8 +84,8 @@ export async function startSwitchboard(opts: StartOptions): Promise<Switchboard>
     host: config.http.host, port: config.http.port, registry: metrics.registry, logger,
     health: () => ({ status: calls.isDraining ? 'draining' : 'ok', calls: calls.activeCalls, engine: engine.name, ...engine.stats() }),
   });
-  if (engine instanceof EmbeddedEngine) {
-    const plane = engine.plane;
+  const plane = engine instanceof EmbeddedEngine || engine instanceof DrachtioEngine ? engine.plane : undefined;
+  if (plane) {
     // Data-plane latency histograms (arrival→frame, pacing); ?reset=1 starts a new measurement window.
     http.app.get('/debug/media', async (req) => {
       const reset = (req.query as Record<string, string | undefined>).reset === '1';

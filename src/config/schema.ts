@@ -150,7 +150,7 @@ export const Drachtio = Type.Object({
   fork: WithEmptyDefault(Type.Object({
     host: WithDefault(Type.String({ format: 'ip-address', description: 'Address the audio WebSocket server binds (FreeSWITCH mod_audio_fork connects to it). Default 127.0.0.1.' }), '127.0.0.1'),
     port: WithDefault(Type.Integer({ minimum: 1, maximum: 65000, multipleOf: 2, description: 'First port; each data-plane worker listens on its own (port, port+2, …). Default 9300.' }), 9300),
-    address: Type.Optional(Type.String({ format: 'host', description: 'Address FreeSWITCH uses to reach it (default: host). Set it when FreeSWITCH runs on another machine or container.' })),
+    address: Type.Optional(Type.String({ format: 'host', description: 'Address FreeSWITCH uses to reach it and the event socket it connects back to (default: host). Set it when FreeSWITCH runs on another machine or container.' })),
   }, { additionalProperties: false, description: 'The internal WebSocket endpoint FreeSWITCH forks call audio to.' })),
   eventListenAddress: Type.Optional(Type.String({ format: 'ip-address', description: 'Address FreeSWITCH\'s outbound event socket connects back to (drachtio-fsmrf listenAddress). Default: fork.host.' })),
 }, { additionalProperties: false, description: 'engine: drachtio — the drachtio-server this instance serves (several instances may share one; it reconnects with backoff).' });

@@ -56,7 +56,7 @@ export class DrachtioEngine implements Engine {
 
   constructor(private readonly o: DrachtioEngineOptions) {
     this.mrf = new Mrf(this.srf);
-    this.servers = new MediaServerPool(this.mrf, o.freeswitch, o.eventListenAddress, o.logger);
+    this.servers = new MediaServerPool(this.mrf, o.freeswitch, o.eventListenAddress, o.fork.address, o.logger);
     this.gate = new TrunkGate(o.gate, {
       timers: o.timers, nonceTtlMs: o.nonceTtlMs, metrics: o.metrics, ...(o.nonceSecret ? { nonceSecret: o.nonceSecret } : {}),
     });

@@ -25,7 +25,7 @@ export class MediaServerPool {
   private readonly byCall = new Map<string, Slot>();
   private stopped = false;
 
-  constructor(private readonly mrf: Mrf, configs: MediaServerConfig[], private readonly listenAddress: string, private readonly logger: Logger) {
+  constructor(private readonly mrf: Mrf, configs: MediaServerConfig[], private readonly listenAddress: string, private readonly advertisedAddress: string, private readonly logger: Logger) {
     this.slots = configs.map((cfg) => ({ cfg, calls: 0 }));
   }
 
@@ -38,7 +38,10 @@ export class MediaServerPool {
     if (this.stopped) return;
     const { address, port, secret } = s.cfg;
     try {
-      const ms = await this.mrf.connect({ address, port, secret, listenAddress: this.listenAddress });
+      const ms = await this.mrf.connect({
+        address, port, secret, listenAddress: this.listenAddress,
+        ...(this.advertisedAddress !== this.listenAddress ? { advertisedAddress: this.advertisedAddress } : {}),
+      });
       s.ms = ms;
       this.logger.info({ freeswitch: `${address}:${port}` }, 'media server connected');
       const lost = (err?: Error): void => {

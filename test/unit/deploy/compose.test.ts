@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, relative, resolve } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
+import { loadConfig } from '../../../src/config/load-config.js';
+import { loadDialplans } from '../../../src/config/load-dialplans.js';
 import { fileURLToPath } from 'node:url';
 import { describe, it } from 'node:test';
 import { DOMParser, type Document, type Element } from '@xmldom/xmldom';
@@ -161,6 +163,15 @@ describe('docker-compose.yml', () => {
       assert.ok(services[fs.address], `freeswitch address ${fs.address} is a service`);
       assert.equal(fs.port, 8021);
     }
+  });
+
+  it('has a config that Switchboard itself accepts (schema and rules), with the fork endpoint reachable as the switchboard service', async () => {
+    const file = join(root, 'docker/switchboard.drachtio.yaml');
+    const config = await loadConfig(file, { DRACHTIO_SECRET: 's', FREESWITCH_SECRET: 'f' });
+    const plans = await loadDialplans(config.dialplans, config, {}, { cwd: dirname(file) });
+    assert.ok(plans.routes.length > 0);
+    assert.equal(config.drachtio?.fork.address, 'switchboard');
+    assert.ok(services[config.drachtio?.fork.address ?? ''], 'fork.address is a compose service FreeSWITCH can reach');
   });
 
   it('bind-mounts only host paths that exist in the repository, and every freeswitch/ XML file', () => {
