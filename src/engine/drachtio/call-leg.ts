@@ -8,6 +8,7 @@ import type Mrf from 'drachtio-fsmrf';
 import type { Logger } from '../../observability/logger.js';
 import type { DataPlane } from '../../media/plane/data-plane.js';
 import type { PlaneEvent } from '../../media/plane/protocol.js';
+import { PromptWait } from '../agent-plane/agent-connect.js';
 import type { AgentLinkEvent, CallerAudio, CallLeg, EndCause, MediaSummary, ReferOutcome, ReferRequest } from '../engine.js';
 import { routePlaneEvent } from './plane-events.js';
 
@@ -36,7 +37,7 @@ export class DrachtioCallLeg implements CallLeg {
   private agentBacklog: AgentLinkEvent[] = [];
   private ended = false;
   private endCause?: EndCause;
-  private localDone?: () => void;
+  private readonly prompt = new PromptWait();
 
   constructor(readonly id: string, readonly dialog: Srf.Dialog, readonly endpoint: Mrf.Endpoint, private readonly d: DrachtioLegDeps) {
     dialog.on('destroy', () => this.finish(this.endCause ?? 'caller-hangup'));
@@ -56,7 +57,7 @@ export class DrachtioCallLeg implements CallLeg {
       ignored: (event) => this.d.logger.debug({ callId: this.id, event }, 'unknown agent event ignored'),
       localDone: (error) => {
         if (error) this.d.logger.warn({ callId: this.id, err: error }, 'prompt could not be played');
-        this.resolveLocal();
+        this.prompt.settle();
       },
     });
   }
@@ -83,17 +84,13 @@ export class DrachtioCallLeg implements CallLeg {
   }
 
   playLocal(audio: CallerAudio): Promise<void> {
-    this.resolveLocal();
-    if (this.ended || !this.d.forked) return Promise.resolve();
+    if (this.ended || !this.d.forked) {
+      this.prompt.settle();
+      return Promise.resolve();
+    }
+    const wait = this.prompt.begin(audio.kind === 'prompt');
     this.d.plane.local(this.id, audio);
-    if (audio.kind !== 'prompt') return Promise.resolve();
-    return new Promise((resolve) => { this.localDone = resolve; });
-  }
-
-  private resolveLocal(): void {
-    const done = this.localDone;
-    this.localDone = undefined;
-    done?.();
+    return wait;
   }
 
   /** FreeSWITCH bridges the two endpoints (same media server: the operator leg was placed `near` this one). */
@@ -155,7 +152,7 @@ export class DrachtioCallLeg implements CallLeg {
   private finish(cause: EndCause): void {
     if (this.ended) return;
     this.ended = true;
-    this.resolveLocal();
+    this.prompt.settle();
     void this.endpoint.destroy().catch(() => undefined);
     this.d.onFinished(this.id);
     let t: NodeJS.Timeout | undefined;

@@ -9,7 +9,8 @@ import type Mrf from 'drachtio-fsmrf';
 import type { Logger } from '../../observability/logger.js';
 import type { DataPlane } from '../../media/plane/data-plane.js';
 import type { MediaOptions, MediaSpec, PlaneEvent } from '../../media/plane/protocol.js';
-import type { AgentCommand, AgentEvent } from '../agent-plane/agent-messages.js';
+import type { AgentEvent } from '../agent-plane/agent-messages.js';
+import { connectAgentOnPlane } from '../agent-plane/agent-connect.js';
 import { RejectionError, type AgentRequest, type CallLeg, type InboundCall, type MediaRequest, type Party, type Rejection, type SignallingTransport } from '../engine.js';
 import { DrachtioCallLeg, FORK_BUG } from './call-leg.js';
 import type { MediaServerPool } from './media-servers.js';
@@ -114,18 +115,7 @@ export class DrachtioInboundCall implements InboundCall {
   async connectAgent(req: AgentRequest): Promise<{ connectMs: number }> {
     await this.allocate();
     this.checkPending();
-    const cmd: AgentCommand = {
-      type: 'connect',
-      spec: { url: req.url, protocol: req.protocol, sampleRate: req.sampleRate, headers: req.headers, parameters: req.parameters },
-      meta: { callId: this.id, sipCallId: this.sipCallId, from: this.from.user, to: this.to.user, trunk: this.trunk, route: req.meta.route },
-      options: { connectTimeoutMs: req.connectTimeoutMs, maxBufferedBytes: req.maxBufferedBytes },
-    };
-    const ev = await new Promise<AgentEvent>((resolve) => {
-      this.agentWaiter = resolve;
-      this.deps.plane.app(this.id, cmd);
-    });
-    if (ev.type === 'connected') return { connectMs: ev.ms };
-    throw new RejectionError({ status: 480, reason: 'Agent Unavailable', label: 'agent_unavailable' });
+    return connectAgentOnPlane(this.deps.plane, this, req, (resolve) => { this.agentWaiter = resolve; });
   }
 
   private checkPending(): void {

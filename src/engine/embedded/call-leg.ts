@@ -9,6 +9,7 @@ import { answerOffer, serializeSdp, SdpNegotiationError, type LocalMediaOptions,
 import type { DataPlane } from '../../media/plane/data-plane.js';
 import type { MediaStats, PlaneEvent } from '../../media/plane/protocol.js';
 import { refer as sendRefer } from '../../sip/dialog/refer.js';
+import { PromptWait } from '../agent-plane/agent-connect.js';
 import type { AgentLinkEvent, CallerAudio, CallLeg, EndCause, MediaSummary, ReferOutcome, ReferRequest } from '../engine.js';
 import { isAgentEvent } from '../agent-plane/agent-messages.js';
 import { parseDtmfInfo } from './dtmf-info.js';
@@ -38,8 +39,7 @@ export class EmbeddedCallLeg implements CallLeg {
   private agentBacklog: AgentLinkEvent[] = [];
   private ended = false;
   private endCause?: EndCause;
-  /** The prompt being played, resolved by the data plane's localDone. */
-  private localDone?: () => void;
+  private readonly prompt = new PromptWait();
   /** Final media statistics, once the leg ended. */
   mediaStats?: MediaStats;
 
@@ -83,7 +83,7 @@ export class EmbeddedCallLeg implements CallLeg {
     } else if (ev.ev === 'dtmf') this.dtmf(ev.digit, ev.durationMs);
     else if (ev.ev === 'localDone') {
       if (ev.error) this.logger.warn({ callId: this.id, err: ev.error }, 'prompt could not be played');
-      this.resolveLocal();
+      this.prompt.settle();
     } else if (ev.ev === 'failed') this.logger.error({ callId: this.id, code: ev.code, err: ev.message }, 'media command failed');
     else if (ev.ev === 'ended' && ev.reason === 'media-timeout') {
       this.endCause = 'media-timeout';
@@ -117,17 +117,13 @@ export class EmbeddedCallLeg implements CallLeg {
   }
 
   playLocal(audio: CallerAudio): Promise<void> {
-    this.resolveLocal();
-    if (this.ended) return Promise.resolve();
+    if (this.ended) {
+      this.prompt.settle();
+      return Promise.resolve();
+    }
+    const wait = this.prompt.begin(audio.kind === 'prompt');
     this.plane.local(this.id, audio);
-    if (audio.kind !== 'prompt') return Promise.resolve();
-    return new Promise((resolve) => { this.localDone = resolve; });
-  }
-
-  private resolveLocal(): void {
-    const done = this.localDone;
-    this.localDone = undefined;
-    done?.();
+    return wait;
   }
 
   bridge(other: CallLeg): void {
@@ -164,7 +160,7 @@ export class EmbeddedCallLeg implements CallLeg {
   private finish(cause: EndCause): void {
     if (this.ended) return;
     this.ended = true;
-    this.resolveLocal();
+    this.prompt.settle();
     // The end is reported with the media statistics, but never waits on a data plane that does not answer.
     let timer: NodeJS.Timeout | undefined;
     const giveUp = new Promise<undefined>((resolve) => { timer = setTimeout(() => resolve(undefined), CLOSE_STATS_WAIT_MS); });

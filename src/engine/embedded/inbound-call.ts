@@ -14,7 +14,8 @@ import type { NameAddr } from '../../sip/message/name-addr.js';
 import type { Logger } from '../../observability/logger.js';
 import type { DataPlane } from '../../media/plane/data-plane.js';
 import type { MediaOptions, PlaneEvent } from '../../media/plane/protocol.js';
-import { isAgentEvent, type AgentCommand, type AgentEvent } from '../agent-plane/agent-messages.js';
+import { isAgentEvent, type AgentEvent } from '../agent-plane/agent-messages.js';
+import { connectAgentOnPlane } from '../agent-plane/agent-connect.js';
 import {
   RejectionError, type AgentRequest, type CallLeg, type InboundCall, type MediaRequest, type Party,
   type Rejection, type SignallingTransport,
@@ -111,18 +112,7 @@ export class EmbeddedInboundCall implements InboundCall {
   async connectAgent(req: AgentRequest): Promise<{ connectMs: number }> {
     await this.allocate();
     this.checkPending();
-    const cmd: AgentCommand = {
-      type: 'connect',
-      spec: { url: req.url, protocol: req.protocol, sampleRate: req.sampleRate, headers: req.headers, parameters: req.parameters },
-      meta: { callId: this.id, sipCallId: this.sipCallId, from: this.from.user, to: this.to.user, trunk: this.trunk, route: req.meta.route },
-      options: { connectTimeoutMs: req.connectTimeoutMs, maxBufferedBytes: req.maxBufferedBytes },
-    };
-    const ev = await new Promise<AgentEvent>((resolve) => {
-      this.agentWaiter = resolve;
-      this.deps.plane.app(this.id, cmd);
-    });
-    if (ev.type === 'connected') return { connectMs: ev.ms };
-    throw new RejectionError({ status: 480, reason: 'Agent Unavailable', label: 'agent_unavailable' });
+    return connectAgentOnPlane(this.deps.plane, this, req, (resolve) => { this.agentWaiter = resolve; });
   }
 
   private checkPending(): void {

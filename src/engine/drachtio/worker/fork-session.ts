@@ -40,6 +40,7 @@ export class ForkSession implements Tickable {
   private pacer = new Pacer({ frameSamples: 160, maxQueueFrames: MAX_QUEUE_FRAMES });
   private local?: LocalSource;
   private idleFrames = 0;
+  private lastTickAt = -1;
   private closed = false;
   private readonly stats: MediaStats = { packetsReceived: 0, packetsSent: 0, packetsLost: 0, jitterMs: 0, srtpFailures: 0, concealedFrames: 0, lateFrames: 0, framesDelivered: 0 };
   private startedAt = 0;
@@ -126,13 +127,21 @@ export class ForkSession implements Tickable {
     if (fromApp) this.stats.firstAudioOutMs ??= this.s.now() - this.startedAt;
   }
 
-  tick(_nowMs: number): void {
+  tick(nowMs: number): void {
     const app = this.app;
     if (!app || this.closed) return;
     const pulled = app.pull(this.frameSamples);
     if (pulled) this.pacer.enqueue(pulled);
     // Until FreeSWITCH connects, queued audio (the greeting) waits: nothing could play it.
     if (!this.ws || this.ws.readyState !== this.ws.OPEN) return;
+    // Frame times this thread missed (a stall): that much queued audio is dropped, as the embedded engine's send
+    // path does, so a stall never becomes a standing delay between the agent and the caller.
+    const missed = this.lastTickAt < 0 ? 0 : Math.max(0, Math.round((nowMs - this.lastTickAt) / FRAME_MS) - 1);
+    this.lastTickAt = nowMs;
+    for (let i = 0; i < missed && this.pacer.queuedSamples > 0; i++) {
+      const skipped = this.pacer.next();
+      if (skipped.played.length > 0) app.marksPlayed?.(skipped.played);
+    }
     const t = this.pacer.next();
     if (t.played.length > 0) app.marksPlayed?.(t.played);
     if (t.frame) {
