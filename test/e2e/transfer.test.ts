@@ -77,8 +77,10 @@ routes:${routeYaml('tools', '500', `    agent: { url: "${agent.url}", protocol: 
     integrations: [order-status]`)}${routeYaml('bridge', '501', `    agent: { url: "${agent.url}", protocol: twilio }
     integrations: [slow-status]
     operator: { uri: "sip:200@127.0.0.1:${operatorPort}", method: bridge, ringTimeoutMs: 8000, headers: { X-Queue: support } }`)}${routeYaml('refer', '502', `    agent: { url: "${agent.url}", protocol: twilio }
-    operator: { uri: "sip:200@127.0.0.1:${operatorPort}", method: refer, fallback: none, referTimeoutMs: 5000 }`)}
+    operator: { uri: "sip:200@127.0.0.1:${operatorPort}", method: refer, fallback: none, referTimeoutMs: 5000 }`)}${routeYaml('no-agent', '503', `    agent: { url: "ws://127.0.0.1:1/nobody", protocol: twilio }
+    operator: { uri: "sip:200@127.0.0.1:${operatorPort}", method: bridge, prompt: transfer.wav, headers: { X-Queue: support } }`)}
 `,
+      prompts: true,
     });
     sw.sb.calls.onEvent((e) => events.push(e));
   });
@@ -190,5 +192,35 @@ routes:${routeYaml('tools', '500', `    agent: { url: "${agent.url}", protocol: 
     assert.equal(res.code, 0, res.output);
     const done = await waitForEvent(events, (e) => e.type === 'ended' && e.cause === 'transferred', 'ended (transferred)');
     assert.ok(done);
+  });
+
+  it('an agent that cannot be reached: the call is answered, the prompt plays, and the operator takes it', async () => {
+    const mediaPort = await freePortPair();
+    const operator = runSipp({
+      scenario: 'uas-operator.xml', target: `127.0.0.1:${SIP_PORT}`, localPort: operatorPort, calls: 1, timeoutMs: 30000,
+      extra: ['-rtp_echo', '-mp', String(mediaPort)],
+    });
+    await new Promise((r) => setTimeout(r, 300));
+    const phone = await RtpPhone.start();
+    try {
+      const before = events.length;
+      const caller = await phone.dial({ sipPort: SIP_PORT, to: '503', from: '37369000001', signal: toneSamples(1000, 1000), loop: true });
+      const answeredAt = await caller.answered(5000);
+      const started = await waitForEvent(events, (e) => events.indexOf(e) >= before && e.type === 'transfer' && e.event.type === 'transfer.started', 'transfer.started');
+      assert.ok(started.type === 'transfer' && started.event.type === 'transfer.started' && started.event.reason.trigger === 'agent-unavailable');
+      await waitForEvent(events, (e) => events.indexOf(e) >= before && e.type === 'transfer' && e.event.type === 'transfer.answered', 'transfer.answered');
+      const bridgedAt = performance.now();
+      // The shipped transfer.wav chime (660 Hz then 550 Hz) before the ringback.
+      const prompt = dominantTone(caller.receivedPcm(answeredAt, answeredAt + 900), 8000, [425, 550, 660, 1000], 0);
+      assert.ok(prompt.freq === 660 || prompt.freq === 550, `prompt: ${JSON.stringify(prompt)}`);
+      await new Promise((r) => setTimeout(r, 2000));
+      const heard = dominantTone(caller.receivedPcm(bridgedAt + 500, performance.now()), 8000, [425, 550, 660, 1000], 0);
+      await caller.hangup();
+      assert.equal(heard.freq, 1000, `bridged: ${JSON.stringify(heard)}`);
+      const res = await operator;
+      assert.equal(res.code, 0, res.output);
+    } finally {
+      await phone.stop();
+    }
   });
 });

@@ -2,7 +2,7 @@
  * Starts a real Switchboard in this process on test ports with a config written to a temp directory, the way
  * an admin would write it. Returns it with a stop() that always cleans up.
  */
-import { mkdtempSync, mkdirSync, writeFileSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, mkdirSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -12,6 +12,8 @@ import { createLogger, silentLogger } from '../../src/observability/logger.js';
 export const CERTS = fileURLToPath(new URL('../../certs/', import.meta.url));
 
 export interface TestSwitchboardOptions {
+  /** Copy the shipped dialplans/prompts/ beside the test dialplan. */
+  prompts?: boolean;
   sipPort: number;
   httpPort: number;
   mediaPortMin?: number;
@@ -51,6 +53,7 @@ export function writeConfig(o: TestSwitchboardOptions): { dir: string; configPat
   const dir = mkdtempSync(join(tmpdir(), 'sb-test-'));
   mkdirSync(join(dir, 'dialplans'));
   writeFileSync(join(dir, 'dialplans', 'test.yaml'), o.dialplan ?? DEFAULT_DIALPLAN);
+  if (o.prompts) cpSync(fileURLToPath(new URL('../../dialplans/prompts/', import.meta.url)), join(dir, 'dialplans', 'prompts'), { recursive: true });
   const mediaMin = o.mediaPortMin ?? 10000;
   const yaml = `
 sip:
