@@ -60,6 +60,8 @@ interface Running {
   idleFrames: number;
 }
 
+/** Extra frames asked of a pulled application after a stall (matches the send path's catch-up burst). */
+const MAX_CATCH_UP_PULLS = 5;
 /** Ringback resumes after this many frames of agent silence (so it never chops the agent's words). */
 const RINGBACK_AFTER_IDLE_FRAMES = 10;
 /** A bridged peer's audio beyond this much queued is dropped (latency stays bounded across clock skew). */
@@ -245,16 +247,22 @@ export class MediaSession implements Tickable {
     const run = this.run;
     if (!run || this.closed) return;
     run.recv.tick(nowMs);
-    if (this.sending()) {
-      const pulled = run.app.pull(run.frameSamples);
-      if (pulled) run.send.pacer.enqueue(pulled);
-      else if (run.local) this.pullLocal(run);
-    }
-    // Ticks the clock missed during a stall: catch the RTP clock up and drop that much queued audio.
+    // Ticks the clock missed during a stall: the send path catches up (a short burst, or drops; SendPath.catchUp).
     const missed = run.lastTickAt < 0 ? 0 : Math.max(0, Math.round((nowMs - run.lastTickAt) / run.media.ptime) - 1);
     run.lastTickAt = nowMs;
+    if (this.sending()) {
+      // A pulled application (echo, tone) gives the missed frames too, so a short stall loses none of them.
+      for (let k = Math.min(missed, MAX_CATCH_UP_PULLS); k >= 0; k--) {
+        const pulled = run.app.pull(run.frameSamples);
+        if (pulled) run.send.pacer.enqueue(pulled);
+        else {
+          if (run.local) this.pullLocal(run);
+          break;
+        }
+      }
+    }
     if (missed > 0) {
-      const played = run.send.catchUp(missed);
+      const played = run.send.catchUp(missed, this.s.sockets.rtp, this.rtpTarget(), this.sending(), nowMs);
       if (played.length > 0) run.app.marksPlayed?.(played);
     }
     const before = run.send.packetsSent;

@@ -26,6 +26,9 @@ export interface SendPathOptions {
   maxQueueMs: number;
 }
 
+/** Most late frames sent back to back after a stall (100 ms at 20 ms ptime); older ones are dropped. */
+const CATCH_UP_BURST = 5;
+
 export class SendPath {
   readonly ssrc = randomInt(1, 0xffffffff);
   readonly pacer: Pacer;
@@ -67,28 +70,38 @@ export class SendPath {
     this.dtmf.push(...dtmfPackets({ digit, durationMs, startTs, clockRate: this.o.clockRate, ptimeMs: this.o.ptimeMs }));
   }
 
-  /** One ptime: send the next frame (or event packet) to `to`, or advance the clock in silence. */
   /**
-   * The frame clock missed `missed` ticks (an event-loop stall). Their time has passed: the RTP clock moves on
-   * by that much (RFC 3550 §5.1: timestamps follow the sampling clock) and the same amount of queued audio is
-   * dropped, so a stall never leaves a standing backlog that delays everything the agent says afterwards.
-   * Marks inside the dropped audio count as played (their audio's time is over).
+   * The frame clock missed `missed` ticks (an event-loop stall). Their time has passed, and what the application
+   * queued meanwhile is late: up to CATCH_UP_BURST of those frames are sent at once (the far end's jitter buffer
+   * absorbs a short burst, and nothing the caller said or the agent played is lost); beyond that, the oldest are
+   * dropped, so a long stall never leaves a standing backlog that delays everything afterwards. The RTP clock
+   * moves on by `missed` frames either way (RFC 3550 §5.1: timestamps follow the sampling clock). Marks inside
+   * dropped audio count as played (their audio's time is over).
    */
-  catchUp(missed: number): string[] {
+  catchUp(missed: number, socket: Socket, to: { address: string; port: number } | undefined, canSend: boolean, nowMs: number): string[] {
     const played: string[] = [];
+    const drop = Math.max(0, missed - CATCH_UP_BURST);
     for (let k = 0; k < missed; k++) {
-      this.ts = (this.ts + this.tsStep) >>> 0;
-      if (this.dtmf.length > 0) this.dtmf.shift();
-      else {
-        const t = this.pacer.next();
-        if (t.frame) this.framesDroppedCatchingUp++;
-        for (const m of t.played) played.push(m);
+      if (this.dtmf.length > 0) {
+        this.dtmf.shift();
+        this.ts = (this.ts + this.tsStep) >>> 0;
+        continue;
       }
+      if (k >= drop && this.pacer.queuedSamples > 0) {
+        this.tick(socket, to, canSend, nowMs);
+        for (const m of this.playedMarks) played.push(m);
+        continue;
+      }
+      this.ts = (this.ts + this.tsStep) >>> 0;
+      const t = this.pacer.next();
+      if (t.frame) this.framesDroppedCatchingUp++;
+      for (const m of t.played) played.push(m);
+      this.talking = false;
     }
-    this.talking = false;
     return played;
   }
 
+  /** One ptime: send the next frame (or event packet) to `to`, or advance the clock in silence. */
   /** Audio frames dropped after frame-clock stalls (see catchUp). */
   framesDroppedCatchingUp = 0;
 

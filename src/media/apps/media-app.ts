@@ -45,6 +45,9 @@ export function createApp(app: MediaApp, rate: number): AppSink {
   }
 }
 
+/** Frames an echo may lag behind its delay before the oldest are dropped (2 of drift + 5 of a stall's catch-up). */
+const ECHO_MAX_BEHIND_FRAMES = 7;
+
 /** Plays back what the caller said, `delay` samples later (a ring buffer; silence until it fills). */
 class EchoApp implements AppSink {
   private readonly ring: Int16Array;
@@ -70,8 +73,9 @@ class EchoApp implements AppSink {
   pull(samples: number): Int16Array | undefined {
     if (this.filled < this.delay + samples) return undefined;
     const n = this.ring.length;
-    // The caller's clock and ours drift: never let the echo fall more than two frames behind its delay.
-    const excess = this.filled - (this.delay + 2 * samples);
+    // The caller's clock and ours drift: never let the echo fall more than a few frames behind its delay (the
+    // frames of a short stall, which the media session pulls at once afterwards, are within that).
+    const excess = this.filled - (this.delay + ECHO_MAX_BEHIND_FRAMES * samples);
     if (excess > 0) {
       this.r = (this.r + excess) % n;
       this.filled -= excess;

@@ -68,16 +68,49 @@ describe('Pacer', () => {
 });
 
 describe('SendPath catch-up after a frame-clock stall', () => {
-  it('advances the RTP clock and drops the missed frames of queued audio, reporting their marks as played', async () => {
+  async function setup() {
     const { SendPath } = await import('../../../src/media/send-path.js');
     const { createCodec } = await import('../../../src/media/codec/codec.js');
+    const { createSocket } = await import('node:dgram');
+    const rx = createSocket('udp4');
+    await new Promise<void>((r) => rx.bind(0, '127.0.0.1', () => r()));
+    const tx = createSocket('udp4');
+    const got: Buffer[] = [];
+    rx.on('message', (m) => got.push(m));
     const s = new SendPath({ codec: createCodec('PCMU'), payloadType: 0, ptimeMs: 20, clockRate: 8000, pcmRate: 8000, keepalive: 'none', maxQueueMs: 10_000 });
+    const to = { address: '127.0.0.1', port: rx.address().port };
+    const close = () => { rx.close(); tx.close(); };
+    return { s, tx, to, got, close };
+  }
+  const settle = () => new Promise((r) => setTimeout(r, 50));
+
+  it('sends a short stall\'s late frames at once, with consecutive sequence numbers and timestamps (nothing lost)', async () => {
+    const { s, tx, to, got, close } = await setup();
+    s.pacer.enqueue(new Int16Array(160 * 3));
+    s.pacer.mark('after-3');
+    const played = s.catchUp(3, tx, to, true, 0);
+    await settle();
+    close();
+    assert.deepEqual(played, ['after-3']);
+    assert.equal(s.framesDroppedCatchingUp, 0);
+    assert.equal(got.length, 3);
+    const seqs = got.map((p) => p.readUInt16BE(2));
+    const tss = got.map((p) => p.readUInt32BE(4));
+    assert.deepEqual(seqs.map((q) => (q - (seqs[0] as number)) & 0xffff), [0, 1, 2]);
+    assert.deepEqual(tss.map((t) => t - (tss[0] as number)), [0, 160, 320]);
+  });
+
+  it('after a long stall, drops the oldest late frames beyond the burst (their marks count as played) and moves the clock on', async () => {
+    const { s, tx, to, got, close } = await setup();
     s.pacer.enqueue(new Int16Array(160 * 10));
     s.pacer.mark('after-10');
     s.pacer.enqueue(new Int16Array(160 * 2));
-    const played = s.catchUp(10);
+    const played = s.catchUp(10, tx, to, true, 0);
+    await settle();
+    close();
     assert.deepEqual(played, ['after-10']);
-    assert.equal(s.framesDroppedCatchingUp, 10);
+    assert.equal(s.framesDroppedCatchingUp, 5);
+    assert.equal(got.length, 5);
     assert.equal(s.pacer.queuedSamples, 320);
   });
 });
