@@ -16,7 +16,7 @@ import { createLocalSource, type LocalSource } from './apps/local-audio.js';
 import { WavWriter } from './apps/wav-writer.js';
 import type { LocalAudio, MediaOptions, MediaSpec, MediaStats, PlaneEvent } from './plane/protocol.js';
 import { ReceivePath } from './receive-path.js';
-import { SendPath } from './send-path.js';
+import { CATCH_UP_BURST, SendPath } from './send-path.js';
 import { RtcpAgent } from './rtcp-agent.js';
 import { isRtcpPacket } from './rtp/rtp-packet.js';
 import type { RtpSockets } from './rtp-sockets.js';
@@ -60,8 +60,8 @@ interface Running {
   idleFrames: number;
 }
 
-/** Extra frames asked of a pulled application after a stall (matches the send path's catch-up burst). */
-const MAX_CATCH_UP_PULLS = 5;
+/** Extra frames asked of a pulled application after a stall: the send path's catch-up burst. */
+const MAX_CATCH_UP_PULLS = CATCH_UP_BURST;
 /** Ringback resumes after this many frames of agent silence (so it never chops the agent's words). */
 const RINGBACK_AFTER_IDLE_FRAMES = 10;
 /** A bridged peer's audio beyond this much queued is dropped (latency stays bounded across clock skew). */
@@ -252,7 +252,7 @@ export class MediaSession implements Tickable {
     run.lastTickAt = nowMs;
     if (this.sending()) {
       // A pulled application (echo, tone) gives the missed frames too, so a short stall loses none of them.
-      for (let k = Math.min(missed, MAX_CATCH_UP_PULLS); k >= 0; k--) {
+      for (let k = run.app.attach ? 0 : Math.min(missed, MAX_CATCH_UP_PULLS); k >= 0; k--) {
         const pulled = run.app.pull(run.frameSamples);
         if (pulled) run.send.pacer.enqueue(pulled);
         else {
@@ -262,7 +262,10 @@ export class MediaSession implements Tickable {
       }
     }
     if (missed > 0) {
-      const played = run.send.catchUp(missed, this.s.sockets.rtp, this.rtpTarget(), this.sending(), nowMs);
+      // A pulled application's late frames go out in a short burst; a pushing one's (the agent, streaming in real
+      // time) are dropped, or every later word would wait behind them.
+      const burst = run.app.attach ? 0 : MAX_CATCH_UP_PULLS;
+      const played = run.send.catchUp(missed, this.s.sockets.rtp, this.rtpTarget(), this.sending(), nowMs, burst);
       if (played.length > 0) run.app.marksPlayed?.(played);
     }
     const before = run.send.packetsSent;

@@ -27,7 +27,7 @@ export interface SendPathOptions {
 }
 
 /** Most late frames sent back to back after a stall (100 ms at 20 ms ptime); older ones are dropped. */
-const CATCH_UP_BURST = 5;
+export const CATCH_UP_BURST = 5;
 
 export class SendPath {
   readonly ssrc = randomInt(1, 0xffffffff);
@@ -76,11 +76,12 @@ export class SendPath {
    * absorbs a short burst, and nothing the caller said or the agent played is lost); beyond that, the oldest are
    * dropped, so a long stall never leaves a standing backlog that delays everything afterwards. The RTP clock
    * moves on by `missed` frames either way (RFC 3550 §5.1: timestamps follow the sampling clock). Marks inside
-   * dropped audio count as played (their audio's time is over).
+   * dropped audio count as played (their audio's time is over). `burst` 0: drop them all (an agent's stream,
+   * where the late audio would otherwise become a standing delay: it keeps arriving in real time behind it).
    */
-  catchUp(missed: number, socket: Socket, to: { address: string; port: number } | undefined, canSend: boolean, nowMs: number): string[] {
+  catchUp(missed: number, socket: Socket, to: { address: string; port: number } | undefined, canSend: boolean, nowMs: number, burst = CATCH_UP_BURST): string[] {
     const played: string[] = [];
-    const drop = Math.max(0, missed - CATCH_UP_BURST);
+    const drop = Math.max(0, missed - burst);
     for (let k = 0; k < missed; k++) {
       if (this.dtmf.length > 0) {
         this.dtmf.shift();
