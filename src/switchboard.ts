@@ -206,7 +206,8 @@ function createDrachtioEngine(config: Config, logger: Logger, metrics: Metrics):
   const fs = config.freeswitch;
   if (!d || !fs) throw new ConfigError(['switchboard.yaml: engine: drachtio needs the drachtio and freeswitch keys']);
   return new DrachtioEngine({
-    drachtio: { host: d.host, port: d.port, secret: d.secret },
+    drachtio: { host: d.host, port: d.port, secret: d.secret, tls: d.tls },
+    ...(config.media.recordDir ? { recordDir: config.media.recordDir } : {}),
     freeswitch: fs.map((f) => ({ address: f.address, port: f.port, secret: f.secret, retryMs: f.retryMs })),
     eventListenAddress: d.eventListenAddress ?? d.fork.host,
     fork: { host: d.fork.host, port: d.fork.port, address: d.fork.address ?? d.fork.host },

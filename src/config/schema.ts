@@ -76,7 +76,7 @@ export const Media = Type.Object({
   jitterMinMs: WithDefault(Type.Integer({ minimum: 0, maximum: 1000, description: 'Shortest wait for a missing packet before it is concealed. Default 20.' }), 20),
   jitterMaxMs: WithDefault(Type.Integer({ minimum: 0, maximum: 1000, description: 'Longest wait for a missing packet (adaptive, from jitter). Default 120.' }), 120),
   rtcpIntervalMs: WithDefault(Type.Integer({ minimum: 1000, description: 'Mean RTCP report interval (randomised ±50 %). Default 5000.' }), 5000),
-  recordDir: Type.Optional(Type.String({ minLength: 1, description: 'Record every call as <call id>-in.wav (caller) and -out.wav (sent), relative to this file.' })),
+  recordDir: Type.Optional(Type.String({ minLength: 1, description: 'Record every call as <call id>-in.wav (caller) and -out.wav (sent), relative to this file. With engine: drachtio, FreeSWITCH records <call id>.wav (both directions) into this directory on its own host.' })),
 }, { additionalProperties: false, description: 'RTP media ports (embedded engine).' });
 
 export const Http = Type.Object({
@@ -147,6 +147,7 @@ export const Drachtio = Type.Object({
   host: Type.String({ format: 'host', description: 'drachtio-server admin address (Switchboard connects to it: inbound connection mode).' }),
   port: WithDefault(Port, 9022),
   secret: Type.String({ minLength: 1, description: 'drachtio-server admin secret. Use ${ENV_VAR}.' }),
+  tls: WithDefault(Type.Boolean({ description: 'TLS on the admin connection (drachtio-server configured with a TLS admin port). Default false.' }), false),
   fork: WithEmptyDefault(Type.Object({
     host: WithDefault(Type.String({ format: 'ip-address', description: 'Address the audio WebSocket server binds (FreeSWITCH mod_audio_fork connects to it). Default 127.0.0.1.' }), '127.0.0.1'),
     port: WithDefault(Type.Integer({ minimum: 1, maximum: 65000, multipleOf: 2, description: 'First port; each data-plane worker listens on its own (port, port+2, …). Default 9300.' }), 9300),

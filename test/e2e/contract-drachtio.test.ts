@@ -24,6 +24,7 @@ engineContract('drachtio', async (dialplan) => {
   const [sipHost, sipPort] = hostPort(process.env.DRACHTIO_SIP ?? `${dHost}:5060`, 5060);
   const sw = await startTestSwitchboard({
     sipPort: 26950, httpPort: 29960, dialplan,
+    ...(process.env.FREESWITCH_RECORD_DIR ? { media: `recordDir: ${process.env.FREESWITCH_RECORD_DIR}` } : {}),
     extra: `engine: drachtio
 drachtio: { host: ${dHost}, port: ${dPort}, secret: "${process.env.DRACHTIO_SECRET ?? 'cymru'}", fork: { host: 127.0.0.1, port: 9400 } }
 freeswitch: [ { address: ${fHost}, port: ${fPort}, secret: "${process.env.FREESWITCH_SECRET ?? 'ClueCon'}" } ]`,

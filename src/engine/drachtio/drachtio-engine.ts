@@ -23,7 +23,9 @@ import { MediaServerPool, type MediaServerConfig } from './media-servers.js';
 import { ForkHost } from './worker/fork-host.js';
 
 export interface DrachtioEngineOptions {
-  drachtio: { host: string; port: number; secret: string };
+  drachtio: { host: string; port: number; secret: string; tls: boolean };
+  /** Record every call on FreeSWITCH (record_session) into this directory of the FreeSWITCH host. */
+  recordDir?: string;
   freeswitch: MediaServerConfig[];
   /** Where FreeSWITCH's outbound event socket connects back to (drachtio-fsmrf listenAddress). */
   eventListenAddress: string;
@@ -89,6 +91,7 @@ export class DrachtioEngine implements Engine {
       srf: this.srf, plane: this.plane, servers: this.servers, trunk: d.trunk.name, codecs: this.o.codecs, media: this.o.media,
       logger: this.o.logger,
       forkUrl: (port, id) => `ws://${this.o.fork.address}:${port}/fork/${id}`,
+      ...(this.o.recordDir ? { recordDir: this.o.recordDir } : {}),
       onLeg: (leg) => this.track(leg),
     }, (uri) => Srf.parseUri(uri));
     this.handler(call);
@@ -112,7 +115,9 @@ export class DrachtioEngine implements Engine {
         resolve();
       });
       this.srf.on('error', (err) => this.o.logger.warn({ err: err.message }, 'drachtio connection error (reconnecting)'));
-      void this.srf.connect({ host, port, secret });
+      // drachtio-srf passes `tls` to tls.connect (a TLS admin connection; system CAs verify the server).
+      const tls = this.o.drachtio.tls ? { tls: { servername: host } } : {};
+      void this.srf.connect({ host, port, secret, ...tls } as Srf.SrfConfig);
     });
     await this.servers.start();
     if (this.servers.available === 0) this.o.logger.error('no FreeSWITCH media server is reachable yet; calls get 503 until one is');

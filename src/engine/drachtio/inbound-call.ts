@@ -25,6 +25,8 @@ export interface DrachtioInboundDeps {
   forkUrl(port: number, callId: string): string;
   media: Omit<MediaOptions, 'pcmRate' | 'app'>;
   codecs: string[];
+  /** Record the call on FreeSWITCH (a directory on the FreeSWITCH host). */
+  recordDir?: string;
   logger: Logger;
   onLeg(leg: DrachtioCallLeg): void;
 }
@@ -164,7 +166,10 @@ export class DrachtioInboundCall implements InboundCall {
     await endpoint.forkAudioStart({
       wsUrl: this.deps.forkUrl(this.forkPort, this.id), mixType: 'mono', sampling: rate, bugname: FORK_BUG,
       metadata: { callId: this.id }, bidirectionalAudio: { enabled: 'true', streaming: 'true', sampleRate: rate },
-    }).then(() => keepWriting(endpoint), (e: unknown) => {
+    }).then(() => {
+      if (this.deps.recordDir) void endpoint.execute('record_session', `${this.deps.recordDir}/${this.id}.wav`).catch(() => undefined);
+      return keepWriting(endpoint);
+    }, (e: unknown) => {
       this.deps.logger.error({ callId: this.id, err: e instanceof Error ? e.message : String(e) }, 'mod_audio_fork did not start');
       void leg.hangup('Media Failure', 'signalling-failure');
     });
