@@ -82,7 +82,10 @@ export async function startSwitchboard(opts: StartOptions): Promise<Switchboard>
   }
   const http: HttpServer = createHttpServer({
     host: config.http.host, port: config.http.port, registry: metrics.registry, logger,
-    health: () => ({ status: calls.isDraining ? 'draining' : 'ok', calls: calls.activeCalls, engine: engine.name, ...engine.stats() }),
+    health: () => {
+      const stats = engine.stats();
+      return { status: calls.isDraining ? 'draining' : stats.ready ? 'ok' : 'unavailable', calls: calls.activeCalls, engine: engine.name, ...stats };
+    },
   });
   const plane = engine instanceof EmbeddedEngine || engine instanceof DrachtioEngine ? engine.plane : undefined;
   if (plane) {

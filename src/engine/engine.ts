@@ -197,6 +197,9 @@ export interface PreparedOriginate {
 export interface EngineStats {
   activeCalls: number;
   pendingCalls: number;
+  /** False while the engine cannot take calls (its servers are unreachable); why, in `unavailable`. */
+  ready: boolean;
+  unavailable?: string;
 }
 
 export interface Engine {

@@ -9,9 +9,12 @@ import type { Logger } from '../observability/logger.js';
  * is logged at debug level on the passed logger (method, route, status, duration; never query strings).
  */
 
-/** What /healthz reports. `draining` (SIGTERM received, calls finishing) answers 503 so traffic moves away. */
+/**
+ * What /healthz reports. `draining` (SIGTERM received, calls finishing) and `unavailable` (the engine cannot take
+ * calls: e.g. drachtio-server or every FreeSWITCH unreachable) answer 503 so traffic moves away.
+ */
 export interface HealthReport {
-  status: 'ok' | 'draining';
+  status: 'ok' | 'draining' | 'unavailable';
   /** Calls in progress. */
   calls: number;
   [detail: string]: unknown;

@@ -6,6 +6,7 @@
  * Trunk admission (addresses, transports, digest, rate limits, maxCalls) is the embedded engine's TrunkGate.
  */
 import { randomUUID } from 'node:crypto';
+import type { EventEmitter } from 'node:events';
 import Srf from 'drachtio-srf';
 import Mrf from 'drachtio-fsmrf';
 import type { Logger } from '../../observability/logger.js';
@@ -55,6 +56,8 @@ export class DrachtioEngine implements Engine {
   private readonly legs = new Set<DrachtioCallLeg>();
   private draining = false;
   private pending = 0;
+  /** The admin connection to drachtio-server is up (drachtio-srf reconnects by itself when it drops). */
+  private connected = false;
 
   constructor(private readonly o: DrachtioEngineOptions) {
     this.mrf = new Mrf(this.srf);
@@ -111,10 +114,17 @@ export class DrachtioEngine implements Engine {
       this.srf.on('connect', (err, hostPort) => {
         clearTimeout(timer);
         if (err) return reject(err);
+        this.connected = true;
         this.o.logger.info({ drachtio: `${host}:${port}`, sip: hostPort }, 'connected to drachtio-server');
         resolve();
       });
       this.srf.on('error', (err) => this.o.logger.warn({ err: err.message }, 'drachtio connection error (reconnecting)'));
+      // drachtio-srf re-emits its socket's 'close' (its typings only name 'disconnect'); it then reconnects and
+      // emits 'connect' again.
+      (this.srf as unknown as EventEmitter).on('close', () => {
+        if (this.connected) this.o.logger.warn('drachtio-server connection lost; reconnecting');
+        this.connected = false;
+      });
       // drachtio-srf passes `tls` to tls.connect (a TLS admin connection; system CAs verify the server).
       const tls = this.o.drachtio.tls ? { tls: { servername: host } } : {};
       void this.srf.connect({ host, port, secret, ...tls } as Srf.SrfConfig);
@@ -185,6 +195,7 @@ export class DrachtioEngine implements Engine {
   }
 
   stats(): EngineStats {
-    return { activeCalls: this.legs.size, pendingCalls: this.pending };
+    const why = !this.connected ? 'drachtio-server not connected' : this.servers.available === 0 ? 'no FreeSWITCH media server reachable' : undefined;
+    return { activeCalls: this.legs.size, pendingCalls: this.pending, ready: why === undefined, ...(why ? { unavailable: why } : {}) };
   }
 }

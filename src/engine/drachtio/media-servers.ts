@@ -47,6 +47,7 @@ export class MediaServerPool {
       const lost = (err?: Error): void => {
         if (s.ms !== ms) return;
         s.ms = undefined;
+        ms.disconnect(); // ours reconnects it (below), not fsmrf's own ESL retry: one connection per server
         this.logger.warn({ freeswitch: `${address}:${port}`, err: err?.message }, 'media server lost; out of rotation');
         this.schedule(s);
       };

@@ -159,6 +159,6 @@ export class EmbeddedEngine implements Engine {
   }
 
   stats(): EngineStats {
-    return { activeCalls: this.ua.sessionCount, pendingCalls: this.ua.pendingCount };
+    return { activeCalls: this.ua.sessionCount, pendingCalls: this.ua.pendingCount, ready: true };
   }
 }
