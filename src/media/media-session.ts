@@ -58,7 +58,15 @@ interface Running {
   local?: LocalSource;
   /** Frames in a row in which the application queued nothing (ringback waits for a few). */
   idleFrames: number;
+  /** Standing-backlog watch for pushed audio (trimBacklog): ticks in a row with a backlog, samples pushed meanwhile. */
+  backlog: { ticks: number; received: number };
 }
+
+/** A backlog of at least this many frames at every tick for BACKLOG_WATCH_TICKS… */
+const BACKLOG_MIN_FRAMES = 4;
+const BACKLOG_WATCH_TICKS = 50;
+/** …while the application pushed at real-time pace (within this factor), is a standing delay: trimmed to one frame. */
+const BACKLOG_REALTIME_RATIO = 1.1;
 
 /** Extra frames asked of a pulled application after a stall: the send path's catch-up burst. */
 const MAX_CATCH_UP_PULLS = CATCH_UP_BURST;
@@ -92,7 +100,7 @@ export class MediaSession implements Tickable {
     const app = (options.app.kind === 'provided' ? this.s.apps?.create(this.s.id, options.app, options.pcmRate) : undefined)
       ?? createApp(options.app, options.pcmRate);
     const run: Running = {
-      media, options, app, srtp, frameSamples, startedAt: now, lastTickAt: -1, idleFrames: 0,
+      media, options, app, srtp, frameSamples, startedAt: now, lastTickAt: -1, idleFrames: 0, backlog: { ticks: 0, received: 0 },
       recv: new ReceivePath({
         codec: createCodec(media.codec), payloadType: media.payloadType, telephoneEventPt: media.telephoneEventPt,
         clockRate, ptimeMs: media.ptime, pcmRate: options.pcmRate, srtp,
@@ -127,7 +135,14 @@ export class MediaSession implements Tickable {
 
   private attach(run: Running, app: AppSink): void {
     const pacer = run.send.pacer;
-    app.attach?.({ play: (pcm) => pacer.enqueue(pcm), mark: (name) => pacer.mark(name), clear: () => pacer.flush() });
+    app.attach?.({
+      play: (pcm) => {
+        run.backlog.received += pcm.length;
+        pacer.enqueue(pcm);
+      },
+      mark: (name) => pacer.mark(name),
+      clear: () => pacer.flush(),
+    });
   }
 
   get pcmRate(): number | undefined {
@@ -276,6 +291,7 @@ export class MediaSession implements Tickable {
       run.recOut?.write(run.send.lastFrame ?? new Int16Array(run.frameSamples));
     }
     if (run.send.playedMarks.length > 0) run.app.marksPlayed?.(run.send.playedMarks);
+    if (run.app.attach) this.trimBacklog(run);
     run.rtcp.tick(this.s.sockets.rtcp, this.rtcpTarget(), nowMs);
     this.checkInactivity(run, nowMs);
   }
@@ -293,6 +309,37 @@ export class MediaSession implements Tickable {
     if (pcm) return run.send.pacer.enqueue(pcm);
     run.local = undefined;
     this.s.emit({ ev: 'localDone', id: this.s.id });
+  }
+
+  /**
+   * An application that streams in real time (an agent relaying a live source, or echoing) never lets a backlog
+   * drain: after a stall, its late audio would stay queued and delay everything after it for the rest of the call.
+   * A backlog held for a whole second while the application pushed at real-time pace is trimmed to one frame (the
+   * dropped frames count as lost to catch-up). An agent sending faster than real time (synthesised speech sent
+   * ahead), or not at all (its queue playing out), is never trimmed: its queue is audio still to be played.
+   */
+  private trimBacklog(run: Running): void {
+    const b = run.backlog;
+    if (run.send.pacer.queuedSamples < BACKLOG_MIN_FRAMES * run.frameSamples) {
+      b.ticks = 0;
+      b.received = 0;
+      return;
+    }
+    // A watch window starts with the backlog: only what arrives during it tells the application's pace.
+    if (b.ticks++ === 0) b.received = 0;
+    if (b.ticks < BACKLOG_WATCH_TICKS) return;
+    const window = BACKLOG_WATCH_TICKS * run.frameSamples;
+    const realtime = b.received >= window / BACKLOG_REALTIME_RATIO && b.received <= window * BACKLOG_REALTIME_RATIO;
+    b.ticks = 0;
+    b.received = 0;
+    if (!realtime) return;
+    const played: string[] = [];
+    while (run.send.pacer.queuedSamples > run.frameSamples) {
+      const t = run.send.pacer.next();
+      run.send.framesDroppedCatchingUp++;
+      for (const m of t.played) played.push(m);
+    }
+    if (played.length > 0) run.app.marksPlayed?.(played);
   }
 
   /** RTP inactivity: end the call when nothing arrives while we expect to receive (hold does not count). */
