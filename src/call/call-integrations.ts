@@ -4,7 +4,6 @@
  * and callEnd (write-back). Only integrations the route lists, with the matching `on`, can run.
  */
 import type { IntegrationResult, IntegrationRunner } from '../integrations/index.js';
-import type { CallFields } from '../integrations/index.js';
 import type { IntegrationDefinition } from '../integrations/index.js';
 import type { RouteInfo } from './routes.js';
 
@@ -54,8 +53,4 @@ export function enrichmentParameters(name: string, r: IntegrationResult): Record
 
 export function isFailure(r: IntegrationResult): boolean {
   return r.status === 'failed' || r.status === 'timeout';
-}
-
-export function callFields(base: CallFields, extra: Partial<CallFields> = {}): CallFields {
-  return { ...base, ...extra };
 }

@@ -96,9 +96,9 @@ export class DrachtioEngine implements Engine {
       forkUrl: (port, id) => `ws://${this.o.fork.address}:${port}/fork/${id}`,
       ...(this.o.recordDir ? { recordDir: this.o.recordDir } : {}),
       onLeg: (leg) => this.track(leg),
+      onSettled: () => { this.pending--; },
     }, (uri) => Srf.parseUri(uri));
     this.handler(call);
-    this.pending--;
   }
 
   private track(leg: DrachtioCallLeg): void {

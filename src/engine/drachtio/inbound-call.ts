@@ -29,6 +29,8 @@ export interface DrachtioInboundDeps {
   recordDir?: string;
   logger: Logger;
   onLeg(leg: DrachtioCallLeg): void;
+  /** Once, when the INVITE got its final answer (or was cancelled): it no longer counts as pending. */
+  onSettled(): void;
 }
 
 function party(aor: { name?: string; uri: string } | undefined, parse: (uri: string) => { user?: string; host?: string; scheme: string }): Party {
@@ -65,6 +67,7 @@ export class DrachtioInboundCall implements InboundCall {
   private agentWaiter?: (ev: AgentEvent) => void;
   private cancelled = false;
   private settled = false;
+  private counted = true;
 
   constructor(private readonly req: Srf.SrfRequest, private readonly res: Srf.SrfResponse, private readonly deps: DrachtioInboundDeps, parseUri: (uri: string) => { user?: string; host?: string; scheme: string }) {
     this.sipCallId = req.get('Call-ID');
@@ -78,6 +81,7 @@ export class DrachtioInboundCall implements InboundCall {
     this.secureMedia = /RTP\/SAVP/.test(req.body ?? '');
     req.on('cancel', () => {
       this.cancelled = true;
+      this.uncount();
       this.release();
       this.cancelCb?.();
     });
@@ -154,6 +158,7 @@ export class DrachtioInboundCall implements InboundCall {
     const agentGone = this.early.some((ev) => ev.ev === 'app' && typeof ev.payload === 'object' && ev.payload !== null && (ev.payload as { type?: string }).type === 'closed');
     if (agentGone) throw new RejectionError({ status: 480, reason: 'Agent Unavailable', label: 'agent_unavailable' });
     this.settled = true;
+    this.uncount();
     const dialog = await this.deps.srf.createUAS(this.req, this.res, { localSdp: endpoint.local.sdp });
     const leg = new DrachtioCallLeg(this.id, dialog, endpoint, {
       plane: this.deps.plane, forked: true, logger: this.deps.logger,
@@ -177,7 +182,14 @@ export class DrachtioInboundCall implements InboundCall {
     return leg;
   }
 
+  private uncount(): void {
+    if (!this.counted) return;
+    this.counted = false;
+    this.deps.onSettled();
+  }
+
   reject(r: Rejection): void {
+    this.uncount();
     this.release();
     if (this.settled || this.cancelled) return;
     this.settled = true;
