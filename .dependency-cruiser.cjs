@@ -23,9 +23,10 @@ module.exports = {
     { name: 'call-uses-ports-only', severity: 'error', from: { path: layer('call') }, to: { path: ['^src/(sip|sdp|media|agent|http)/', '^src/engine/(?!engine\\.ts$)'] } },
     { name: 'transfer-downhill', severity: 'error', from: { path: layer('transfer') }, to: { path: '^src/', pathNot: [layer('transfer'), '^src/engine/engine\\.ts$', layer('observability'), layer('shared')] } },
     { name: 'embedded-engine-deps', severity: 'error', from: { path: '^src/engine/embedded/' }, to: { path: '^src/(call|transfer|integrations|events|store|http|config|engine/drachtio)/' } },
-    // The drachtio engine shares the trunk gate (sip/trunk, sip/auth: pure admission logic) and the data plane (media/plane and
+    // The drachtio engine shares the trunk gate (sip/trunk, sip/auth: pure admission logic), the sipfrag reading of REFER
+    // NOTIFYs (sip/message/sipfrag.ts) and the data plane (media/plane and
     // its frame clock, local audio, codecs) with the embedded engine; never the embedded SIP stack or RTP.
-    { name: 'drachtio-engine-deps', severity: 'error', from: { path: '^src/engine/drachtio/' }, to: { path: ['^src/(call|transfer|integrations|events|store|http|config|engine/embedded)/', '^src/sip/(?!trunk/|auth/)', '^src/media/(rtp|rtcp|srtp)/'] } },
+    { name: 'drachtio-engine-deps', severity: 'error', from: { path: '^src/engine/drachtio/' }, to: { path: ['^src/(call|transfer|integrations|events|store|http|config|engine/embedded)/', '^src/sip/(?!trunk/|auth/|message/sipfrag\\.ts$)', '^src/media/(rtp|rtcp|srtp)/'] } },
     { name: 'engine-ports-are-a-leaf', severity: 'error', from: { path: '^src/engine/engine\\.ts$' }, to: { path: '^src/', pathNot: ['^src/engine/engine\\.ts$', layer('shared'), layer('sdp')] } },
   ],
   options: {

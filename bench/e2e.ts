@@ -37,9 +37,8 @@ import { parseArgs } from 'node:util';
 import { firstAudio, framesBehindAtEnd, perCallMinRtt } from './call-timing.js';
 import type { EchoAgentStats } from './echo-agent.js';
 import { printE2eRow, printE2eTable, type E2eRow } from './e2e-report.js';
-import { rssBytes } from './proc-stats.js';
 import { startEngine } from './media-engine.js';
-import { ENGINE_PORTS, GENERATOR_PORTS, measureWindow, sleep, startCanary, waitForIdleHost } from './media-flow.js';
+import { ENGINE_PORTS, GENERATOR_PORTS, placeCallsAndWarmUp, measureWindow, sleep, startCanary, waitForIdleHost } from './media-flow.js';
 import { LoadGenerator } from './media-load.js';
 import { log, worst } from './media-report.js';
 
@@ -164,13 +163,7 @@ async function runOne(n: number): Promise<E2eRow> {
   });
   const canary = startCanary(root, values['engine-cpus']);
   try {
-    await sleep(1000);
-    const baselineRss = rssBytes(engine.pid);
-    const t0 = performance.now();
-    await gen.placeCalls(n, (k) => log(`  ${k} calls up`));
-    const setupFailures = Object.fromEntries(gen.failed);
-    log(`  ${gen.answered}/${n} calls answered in ${((performance.now() - t0) / 1000).toFixed(1)} s${gen.failed.size ? ` (failed: ${JSON.stringify(setupFailures)})` : ''}; warm-up ${warmup} s`);
-    await sleep(warmup * 1000);
+    const { baselineRss, setupFailures } = await placeCallsAndWarmUp(gen, engine.pid, n, warmup);
 
     agent.startWindow();
     const servers = drachtio ? [pidOf('freeswitch'), pidOf('drachtio')].filter((p): p is number => p !== undefined) : [];

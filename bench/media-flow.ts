@@ -23,6 +23,21 @@ const IDLE_BUSY_PCT = 25; // the host counts as idle when everything on it uses 
 
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
+/**
+ * Calls up: let the engine settle, note its idle RSS, place `n` calls, log how they went, then warm up.
+ * Returns the idle RSS and the setup failures (status or local reason → count).
+ */
+export async function placeCallsAndWarmUp(gen: LoadGenerator, enginePid: number, n: number, warmupS: number): Promise<{ baselineRss: number; setupFailures: Record<string, number> }> {
+  await sleep(1000);
+  const baselineRss = rssBytes(enginePid);
+  const t0 = performance.now();
+  await gen.placeCalls(n, (k) => log(`  ${k} calls up`));
+  const setupFailures = Object.fromEntries(gen.failed);
+  log(`  ${gen.answered}/${n} calls answered in ${((performance.now() - t0) / 1000).toFixed(1)} s${gen.failed.size ? ` (failed: ${JSON.stringify(setupFailures)})` : ''}; warm-up ${warmupS} s`);
+  await sleep(warmupS * 1000);
+  return { baselineRss, setupFailures };
+}
+
 export interface TimerLate { p50Ms: number; p99Ms: number; maxMs: number }
 
 export interface Canary {

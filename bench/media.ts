@@ -24,9 +24,8 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { rssBytes } from './proc-stats.js';
 import { startEngine } from './media-engine.js';
-import { ENGINE_PORTS, GENERATOR_PORTS, measureWindow, sleep, startCanary, waitForIdleHost } from './media-flow.js';
+import { ENGINE_PORTS, GENERATOR_PORTS, placeCallsAndWarmUp, measureWindow, sleep, startCanary, waitForIdleHost } from './media-flow.js';
 import { LoadGenerator } from './media-load.js';
 import { log, printRow, printTable, worst, type Mode, type Row } from './media-report.js';
 
@@ -72,13 +71,7 @@ async function runOne(mode: Mode, n: number): Promise<Row> {
   });
   const canary = startCanary(root, values['engine-cpus']);
   try {
-    await sleep(1000);
-    const baselineRss = rssBytes(engine.pid);
-    const t0 = performance.now();
-    await gen.placeCalls(n, (k) => log(`  ${k} calls up`));
-    const failed = Object.fromEntries(gen.failed);
-    log(`  ${gen.answered}/${n} calls answered in ${((performance.now() - t0) / 1000).toFixed(1)} s${gen.failed.size ? ` (failed: ${JSON.stringify(failed)})` : ''}; warm-up ${warmup} s`);
-    await sleep(warmup * 1000);
+    const { baselineRss, setupFailures: failed } = await placeCallsAndWarmUp(gen, engine.pid, n, warmup);
 
     const m = await measureWindow(engine, gen, canary, duration);
     const wall = m.seconds;

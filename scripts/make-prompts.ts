@@ -4,8 +4,8 @@
  * (950/1400/1800 Hz, 330 ms each), the network's "your call cannot be completed". Replace them with recorded speech.
  * Run: npx tsx scripts/make-prompts.ts
  */
-import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { WavWriter } from '../src/media/apps/wav-writer.js';
 
 const RATE = 8000;
 const dir = fileURLToPath(new URL('../dialplans/prompts/', import.meta.url));
@@ -26,14 +26,11 @@ function tones(parts: [freq: number, ms: number][], amplitude = 8000): Int16Arra
   return out;
 }
 
-function wav(pcm: Int16Array): Buffer {
-  const h = Buffer.alloc(44);
-  h.write('RIFF', 0); h.writeUInt32LE(36 + pcm.length * 2, 4); h.write('WAVE', 8);
-  h.write('fmt ', 12); h.writeUInt32LE(16, 16); h.writeUInt16LE(1, 20); h.writeUInt16LE(1, 22);
-  h.writeUInt32LE(RATE, 24); h.writeUInt32LE(RATE * 2, 28); h.writeUInt16LE(2, 32); h.writeUInt16LE(16, 34);
-  h.write('data', 36); h.writeUInt32LE(pcm.length * 2, 40);
-  return Buffer.concat([h, Buffer.from(pcm.buffer, pcm.byteOffset, pcm.byteLength)]);
+function writeWav(path: string, pcm: Int16Array): void {
+  const w = new WavWriter(path, RATE);
+  w.write(pcm);
+  w.close();
 }
 
-writeFileSync(`${dir}transfer.wav`, wav(tones([[660, 350], [0, 50], [550, 500], [0, 100]])));
-writeFileSync(`${dir}unavailable.wav`, wav(tones([[950, 330], [1400, 330], [1800, 330], [0, 300]])));
+writeWav(`${dir}transfer.wav`, tones([[660, 350], [0, 50], [550, 500], [0, 100]]));
+writeWav(`${dir}unavailable.wav`, tones([[950, 330], [1400, 330], [1800, 330], [0, 300]]));

@@ -54,12 +54,12 @@ export class CallService {
     for (const cb of this.observers) cb(ev);
   }
 
-  constructor(private readonly opts: CallServiceOptions) {
-    opts.engine.onInboundCall((call) => void this.handle(call));
-  }
+  /** How transfers reach the engine: the same for every call. */
+  private readonly transferDeps: Omit<TransferDeps, 'onEvent'>;
 
-  private transferDeps(): Omit<TransferDeps, 'onEvent'> {
-    return engineTransferDeps(this.opts.engine, this.opts.publicAddress, this.opts.promptPath);
+  constructor(private readonly opts: CallServiceOptions) {
+    this.transferDeps = engineTransferDeps(opts.engine, opts.publicAddress, opts.promptPath);
+    opts.engine.onInboundCall((call) => void this.handle(call));
   }
 
   get activeCalls(): number {
@@ -129,7 +129,7 @@ export class CallService {
       const live = new Call({
         inbound: call, leg, route: ctx.route, log: ctx.log, timers: this.opts.timers, runner: ctx.runner,
         agentConnected: ctx.agentConnected,
-        transferDeps: this.transferDeps(),
+        transferDeps: this.transferDeps,
         hooks: {
           dtmf: (digit, durationMs) => this.publish({ type: 'dtmf', callId: id, digit, durationMs }),
           agent: (event) => this.publish({ type: 'agent', callId: id, event }),

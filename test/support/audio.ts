@@ -1,34 +1,16 @@
 /** Test tones and their detection: WAV files in and out, Goertzel power at candidate frequencies. */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { WavWriter } from '../../src/media/apps/wav-writer.js';
+import { readWavFile } from '../../src/media/apps/wav-reader.js';
 
 export function writeToneWav(path: string, freq: number, seconds: number, rate = 8000, amplitude = 8000): void {
-  const n = Math.round(seconds * rate);
-  const data = Buffer.alloc(n * 2);
-  for (let i = 0; i < n; i++) data.writeInt16LE(Math.round(amplitude * Math.sin((2 * Math.PI * freq * i) / rate)), i * 2);
-  const h = Buffer.alloc(44);
-  h.write('RIFF', 0); h.writeUInt32LE(36 + data.length, 4); h.write('WAVE', 8); h.write('fmt ', 12);
-  h.writeUInt32LE(16, 16); h.writeUInt16LE(1, 20); h.writeUInt16LE(1, 22); h.writeUInt32LE(rate, 24);
-  h.writeUInt32LE(rate * 2, 28); h.writeUInt16LE(2, 32); h.writeUInt16LE(16, 34); h.write('data', 36); h.writeUInt32LE(data.length, 40);
-  writeFileSync(path, Buffer.concat([h, data]));
+  const w = new WavWriter(path, rate);
+  w.write(toneSamples(freq, seconds * 1000, rate, amplitude));
+  w.close();
 }
 
-/** Reads a PCM16 mono WAV (finds the data chunk). */
+/** Reads a PCM16 WAV (the product's reader: any chunk order, stereo mixed down). */
 export function readWav(path: string): { rate: number; samples: Int16Array } {
-  const b = readFileSync(path);
-  const rate = b.readUInt32LE(24);
-  let off = 12;
-  while (off + 8 <= b.length) {
-    const id = b.toString('ascii', off, off + 4);
-    const len = b.readUInt32LE(off + 4);
-    if (id === 'data') {
-      const end = Math.min(b.length, off + 8 + len);
-      const samples = new Int16Array((end - off - 8) >> 1);
-      for (let i = 0; i < samples.length; i++) samples[i] = b.readInt16LE(off + 8 + i * 2);
-      return { rate, samples };
-    }
-    off += 8 + len + (len & 1);
-  }
-  return { rate, samples: new Int16Array(0) };
+  return readWavFile(path);
 }
 
 /** Goertzel power of one frequency over a block, normalised by block length. */

@@ -8,19 +8,13 @@ import type Mrf from 'drachtio-fsmrf';
 import type { Logger } from '../../observability/logger.js';
 import type { DataPlane } from '../../media/plane/data-plane.js';
 import type { PlaneEvent } from '../../media/plane/protocol.js';
-import { PromptWait } from '../agent-plane/agent-connect.js';
+import { LegAgentEvents } from '../agent-plane/leg-agent-events.js';
 import type { AgentLinkEvent, CallerAudio, CallLeg, EndCause, MediaSummary, ReferOutcome, ReferRequest } from '../engine.js';
-import { routePlaneEvent } from './plane-events.js';
+import { referFinalOutcome, referProgress } from '../../sip/message/sipfrag.js';
 
 /** The mod_audio_fork media bug name of our fork (fsmrf 4.1.2 needs it to stop the right one). */
 export const FORK_BUG = 'switchboard';
 const CLOSE_STATS_WAIT_MS = 1000;
-
-/** "SIP/2.0 200 OK" → 200 (RFC 3420 sipfrag). */
-function sipfragStatus(body: string): number | undefined {
-  const m = /^SIP\/2\.0\s+([1-6][0-9]{2})/i.exec(body.trim());
-  return m ? Number(m[1]) : undefined;
-}
 
 export interface DrachtioLegDeps {
   plane: DataPlane;
@@ -33,13 +27,12 @@ export interface DrachtioLegDeps {
 export class DrachtioCallLeg implements CallLeg {
   private endedCbs: ((c: EndCause, m?: MediaSummary) => void)[] = [];
   private dtmfCbs: ((d: string, ms: number) => void)[] = [];
-  private agentCbs: ((ev: AgentLinkEvent) => void)[] = [];
-  private agentBacklog: AgentLinkEvent[] = [];
   private ended = false;
   private endCause?: EndCause;
-  private readonly prompt = new PromptWait();
+  private readonly agent: LegAgentEvents;
 
   constructor(readonly id: string, readonly dialog: Srf.Dialog, readonly endpoint: Mrf.Endpoint, private readonly d: DrachtioLegDeps) {
+    this.agent = new LegAgentEvents(id, d.logger);
     dialog.on('destroy', () => this.finish(this.endCause ?? 'caller-hangup'));
     endpoint.on('dtmf', (ev: Mrf.DtmfEvent) => {
       const ms = Number(ev.duration ?? 0) / 8; // FreeSWITCH reports DTMF-Duration in samples at 8 kHz
@@ -52,19 +45,11 @@ export class DrachtioCallLeg implements CallLeg {
   }
 
   planeEvent(ev: PlaneEvent): void {
-    routePlaneEvent(ev, {
-      agent: (a) => (this.agentCbs.length === 0 ? this.agentBacklog.push(a) : this.agentCbs.forEach((cb) => cb(a))),
-      ignored: (event) => this.d.logger.debug({ callId: this.id, event }, 'unknown agent event ignored'),
-      localDone: (error) => {
-        if (error) this.d.logger.warn({ callId: this.id, err: error }, 'prompt could not be played');
-        this.prompt.settle();
-      },
-    });
+    this.agent.handle(ev);
   }
 
   onAgent(cb: (ev: AgentLinkEvent) => void): void {
-    this.agentCbs.push(cb);
-    for (const ev of this.agentBacklog.splice(0)) cb(ev);
+    this.agent.onAgent(cb);
   }
 
   onDtmf(cb: (digit: string, durationMs: number) => void): void {
@@ -85,10 +70,10 @@ export class DrachtioCallLeg implements CallLeg {
 
   playLocal(audio: CallerAudio): Promise<void> {
     if (this.ended || !this.d.forked) {
-      this.prompt.settle();
+      this.agent.prompt.settle();
       return Promise.resolve();
     }
-    const wait = this.prompt.begin(audio.kind === 'prompt');
+    const wait = this.agent.prompt.begin(audio.kind === 'prompt');
     this.d.plane.local(this.id, audio);
     return wait;
   }
@@ -122,10 +107,8 @@ export class DrachtioCallLeg implements CallLeg {
       };
       const onNotify = (nreq: Srf.SrfRequest, res: Srf.SrfResponse): void => {
         res.send(200);
-        if (!/^refer\b/i.test(nreq.get('Event') ?? '')) return;
-        const status = sipfragStatus(nreq.body ?? '');
-        if (status !== undefined && status >= 200) finish({ referStatus, finalStatus: status, outcome: status < 300 ? 'success' : 'failed' });
-        else if (/^\s*terminated/i.test(nreq.get('Subscription-State') ?? '')) finish({ referStatus, outcome: 'failed' });
+        const p = referProgress(nreq.get('Event'), nreq.get('Subscription-State'), nreq.body ?? '');
+        if (p.kind === 'final') finish({ referStatus, ...referFinalOutcome(p.status) });
       };
       this.dialog.on('notify', onNotify);
       const headers: Record<string, string> = { 'Refer-To': req.target.includes('<') ? req.target : `<${req.target}>` };
@@ -152,7 +135,7 @@ export class DrachtioCallLeg implements CallLeg {
   private finish(cause: EndCause): void {
     if (this.ended) return;
     this.ended = true;
-    this.prompt.settle();
+    this.agent.prompt.settle();
     void this.endpoint.destroy().catch(() => undefined);
     this.d.onFinished(this.id);
     let t: NodeJS.Timeout | undefined;

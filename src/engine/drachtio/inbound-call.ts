@@ -14,7 +14,7 @@ import { connectAgentOnPlane } from '../agent-plane/agent-connect.js';
 import { RejectionError, type AgentRequest, type CallLeg, type InboundCall, type MediaRequest, type Party, type Rejection, type SignallingTransport } from '../engine.js';
 import { DrachtioCallLeg, FORK_BUG } from './call-leg.js';
 import type { MediaServerPool } from './media-servers.js';
-import { routePlaneEvent } from './plane-events.js';
+import { agentConnectResult } from '../agent-plane/leg-agent-events.js';
 
 export interface DrachtioInboundDeps {
   srf: Srf;
@@ -66,8 +66,8 @@ export class DrachtioInboundCall implements InboundCall {
   private readonly early: PlaneEvent[] = [];
   private agentWaiter?: (ev: AgentEvent) => void;
   private cancelled = false;
-  private settled = false;
-  private counted = true;
+  /** The INVITE got its final answer or was cancelled (then it no longer counts as pending). */
+  private finished = false;
 
   constructor(private readonly req: Srf.SrfRequest, private readonly res: Srf.SrfResponse, private readonly deps: DrachtioInboundDeps, parseUri: (uri: string) => { user?: string; host?: string; scheme: string }) {
     this.sipCallId = req.get('Call-ID');
@@ -81,7 +81,7 @@ export class DrachtioInboundCall implements InboundCall {
     this.secureMedia = /RTP\/SAVP/.test(req.body ?? '');
     req.on('cancel', () => {
       this.cancelled = true;
-      this.uncount();
+      this.finish();
       this.release();
       this.cancelCb?.();
     });
@@ -94,7 +94,7 @@ export class DrachtioInboundCall implements InboundCall {
   }
 
   progress(): void {
-    if (!this.settled && !this.cancelled) this.res.send(180);
+    if (!this.finished) this.res.send(180);
   }
 
   private async allocate(): Promise<void> {
@@ -109,7 +109,7 @@ export class DrachtioInboundCall implements InboundCall {
 
   private onPlaneEvent(ev: PlaneEvent): void {
     if (this.leg) return this.leg.planeEvent(ev);
-    const agent = routePlaneEvent(ev, { agent: () => undefined, ignored: () => undefined, localDone: () => undefined });
+    const agent = agentConnectResult(ev);
     if (agent && this.agentWaiter) {
       const w = this.agentWaiter;
       this.agentWaiter = undefined;
@@ -157,8 +157,7 @@ export class DrachtioInboundCall implements InboundCall {
     if (!endpoint || !options || this.forkPort === undefined) throw new Error('prepareMedia() must succeed before answer()');
     const agentGone = this.early.some((ev) => ev.ev === 'app' && typeof ev.payload === 'object' && ev.payload !== null && (ev.payload as { type?: string }).type === 'closed');
     if (agentGone) throw new RejectionError({ status: 480, reason: 'Agent Unavailable', label: 'agent_unavailable' });
-    this.settled = true;
-    this.uncount();
+    this.finish();
     const dialog = await this.deps.srf.createUAS(this.req, this.res, { localSdp: endpoint.local.sdp });
     const leg = new DrachtioCallLeg(this.id, dialog, endpoint, {
       plane: this.deps.plane, forked: true, logger: this.deps.logger,
@@ -182,17 +181,17 @@ export class DrachtioInboundCall implements InboundCall {
     return leg;
   }
 
-  private uncount(): void {
-    if (!this.counted) return;
-    this.counted = false;
+  /** Marks the INVITE finished (once); false when it already was. */
+  private finish(): boolean {
+    if (this.finished) return false;
+    this.finished = true;
     this.deps.onSettled();
+    return true;
   }
 
   reject(r: Rejection): void {
-    this.uncount();
     this.release();
-    if (this.settled || this.cancelled) return;
-    this.settled = true;
+    if (!this.finish()) return;
     this.res.send(r.status, r.reason, { headers: r.warning ? { Warning: r.warning } : {} });
   }
 

@@ -9,9 +9,8 @@ import { answerOffer, serializeSdp, SdpNegotiationError, type LocalMediaOptions,
 import type { DataPlane } from '../../media/plane/data-plane.js';
 import type { MediaStats, PlaneEvent } from '../../media/plane/protocol.js';
 import { refer as sendRefer } from '../../sip/dialog/refer.js';
-import { PromptWait } from '../agent-plane/agent-connect.js';
+import { LegAgentEvents } from '../agent-plane/leg-agent-events.js';
 import type { AgentLinkEvent, CallerAudio, CallLeg, EndCause, MediaSummary, ReferOutcome, ReferRequest } from '../engine.js';
-import { isAgentEvent } from '../agent-plane/agent-messages.js';
 import { parseDtmfInfo } from './dtmf-info.js';
 import { mediaSpecOf } from './media-spec.js';
 
@@ -31,15 +30,9 @@ const CAUSES: Record<SessionEndReason, EndCause> = {
 export class EmbeddedCallLeg implements CallLeg {
   private endedCbs: ((c: EndCause, media?: MediaSummary) => void)[] = [];
   private dtmfCbs: ((d: string, ms: number) => void)[] = [];
-  private agentCbs: ((ev: AgentLinkEvent) => void)[] = [];
-  /**
-   * Agent events that came before anyone listened: the agent hung up or went away while the call rang, and
-   * answer() replays them before the call layer has subscribed. Delivered to the first onAgent() listener.
-   */
-  private agentBacklog: AgentLinkEvent[] = [];
   private ended = false;
   private endCause?: EndCause;
-  private readonly prompt = new PromptWait();
+  private readonly agent: LegAgentEvents;
   /** Final media statistics, once the leg ended. */
   mediaStats?: MediaStats;
 
@@ -51,6 +44,7 @@ export class EmbeddedCallLeg implements CallLeg {
     private localSdp: SessionDescription,
     private readonly logger: Logger,
   ) {
+    this.agent = new LegAgentEvents(id, logger);
     session.handlers.onEnded = (reason) => this.finish(this.endCause ?? CAUSES[reason]);
     session.handlers.onInfo = (req) => {
       const d = parseDtmfInfo(req.contentType, req.body.toString('utf8'));
@@ -75,16 +69,9 @@ export class EmbeddedCallLeg implements CallLeg {
 
   /** Events from this call's media session. */
   planeEvent(ev: PlaneEvent): void {
-    if (ev.ev === 'app' && isAgentEvent(ev.payload)) {
-      const p = ev.payload;
-      if (p.type === 'control') this.agentEvent({ type: 'control', event: p.event });
-      else if (p.type === 'closed') this.agentEvent({ type: 'closed', code: p.code, reason: p.reason });
-      else if (p.type === 'ignored') this.logger.debug({ callId: this.id, event: p.event }, 'unknown agent event ignored');
-    } else if (ev.ev === 'dtmf') this.dtmf(ev.digit, ev.durationMs);
-    else if (ev.ev === 'localDone') {
-      if (ev.error) this.logger.warn({ callId: this.id, err: ev.error }, 'prompt could not be played');
-      this.prompt.settle();
-    } else if (ev.ev === 'failed') this.logger.error({ callId: this.id, code: ev.code, err: ev.message }, 'media command failed');
+    if (this.agent.handle(ev)) return;
+    if (ev.ev === 'dtmf') this.dtmf(ev.digit, ev.durationMs);
+    else if (ev.ev === 'failed') this.logger.error({ callId: this.id, code: ev.code, err: ev.message }, 'media command failed');
     else if (ev.ev === 'ended' && ev.reason === 'media-timeout') {
       this.endCause = 'media-timeout';
       void this.session.end('local-bye', 'RTP Timeout');
@@ -97,14 +84,8 @@ export class EmbeddedCallLeg implements CallLeg {
     for (const cb of this.dtmfCbs) cb(digit, ms);
   }
 
-  private agentEvent(ev: AgentLinkEvent): void {
-    if (this.agentCbs.length === 0) this.agentBacklog.push(ev);
-    else for (const cb of this.agentCbs) cb(ev);
-  }
-
   onAgent(cb: (ev: AgentLinkEvent) => void): void {
-    this.agentCbs.push(cb);
-    for (const ev of this.agentBacklog.splice(0)) cb(ev);
+    this.agent.onAgent(cb);
   }
 
   sendToAgent(message: Record<string, unknown>): void {
@@ -118,10 +99,10 @@ export class EmbeddedCallLeg implements CallLeg {
 
   playLocal(audio: CallerAudio): Promise<void> {
     if (this.ended) {
-      this.prompt.settle();
+      this.agent.prompt.settle();
       return Promise.resolve();
     }
-    const wait = this.prompt.begin(audio.kind === 'prompt');
+    const wait = this.agent.prompt.begin(audio.kind === 'prompt');
     this.plane.local(this.id, audio);
     return wait;
   }
@@ -160,7 +141,7 @@ export class EmbeddedCallLeg implements CallLeg {
   private finish(cause: EndCause): void {
     if (this.ended) return;
     this.ended = true;
-    this.prompt.settle();
+    this.agent.prompt.settle();
     // The end is reported with the media statistics, but never waits on a data plane that does not answer.
     let timer: NodeJS.Timeout | undefined;
     const giveUp = new Promise<undefined>((resolve) => { timer = setTimeout(() => resolve(undefined), CLOSE_STATS_WAIT_MS); });

@@ -16,6 +16,7 @@ import type { DataPlane } from '../../media/plane/data-plane.js';
 import type { MediaOptions, PlaneEvent } from '../../media/plane/protocol.js';
 import { isAgentEvent, type AgentEvent } from '../agent-plane/agent-messages.js';
 import { connectAgentOnPlane } from '../agent-plane/agent-connect.js';
+import { agentConnectResult } from '../agent-plane/leg-agent-events.js';
 import {
   RejectionError, type AgentRequest, type CallLeg, type InboundCall, type MediaRequest, type Party,
   type Rejection, type SignallingTransport,
@@ -98,12 +99,11 @@ export class EmbeddedInboundCall implements InboundCall {
   }
 
   private onPlaneEvent(ev: PlaneEvent): void {
-    if (ev.ev === 'app' && isAgentEvent(ev.payload) && this.agentWaiter) {
+    const connect = agentConnectResult(ev);
+    if (connect && this.agentWaiter) {
       const w = this.agentWaiter;
-      if (ev.payload.type === 'connected' || ev.payload.type === 'failed') {
-        this.agentWaiter = undefined;
-        return w(ev.payload);
-      }
+      this.agentWaiter = undefined;
+      return w(connect);
     }
     if (this.leg) this.leg.planeEvent(ev);
     else this.early.push(ev);

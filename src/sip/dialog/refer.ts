@@ -6,6 +6,7 @@
 import type { TimerHandle } from '../../shared/timers.js';
 import type { Session } from './session.js';
 import type { UaCore } from './ua-core.js';
+import { referFinalOutcome, referProgress } from '../message/sipfrag.js';
 
 export interface ReferOptions {
   referTo: string; // a URI or name-addr
@@ -23,12 +24,6 @@ export interface ReferResult {
   outcome: 'success' | 'rejected' | 'failed' | 'timeout';
 }
 
-/** "SIP/2.0 200 OK" → 200 (RFC 3420 sipfrag). */
-export function sipfragStatus(body: string): number | undefined {
-  const m = /^SIP\/2\.0\s+([1-6][0-9]{2})/i.exec(body.trim());
-  return m ? Number(m[1]) : undefined;
-}
-
 export function refer(session: Session, core: UaCore, opts: ReferOptions): Promise<ReferResult> {
   return new Promise((resolve) => {
     let settled = false;
@@ -43,12 +38,9 @@ export function refer(session: Session, core: UaCore, opts: ReferOptions): Promi
     };
     let referStatus = 0;
     session.handlers.onNotify = (req) => {
-      if (!/^refer\b/i.test(req.headers.get('event') ?? '')) return previous?.(req);
-      const status = sipfragStatus(req.body.toString('utf8'));
-      const terminated = /^\s*terminated/i.test(req.headers.get('subscription-state') ?? '');
-      if (status !== undefined && status >= 200) {
-        finish({ referStatus, finalStatus: status, outcome: status < 300 ? 'success' : 'failed' });
-      } else if (terminated) finish({ referStatus, outcome: 'failed' });
+      const p = referProgress(req.headers.get('event'), req.headers.get('subscription-state'), req.body.toString('utf8'));
+      if (p.kind === 'other') return previous?.(req);
+      if (p.kind === 'final') finish({ referStatus, ...referFinalOutcome(p.status) });
     };
     const req = session.dialog.createRequest('REFER');
     const target = opts.referTo.includes('<') ? opts.referTo : `<${opts.referTo}>`;

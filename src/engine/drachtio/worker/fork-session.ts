@@ -37,6 +37,7 @@ export class ForkSession implements Tickable {
   private frameSamples = 160;
   /** Caller audio not yet a whole frame. */
   private rx = new Int16Array(0);
+  /** The application's queued audio, one frame out per tick (made in start(), at the call's PCM rate). */
   private pacer = new Pacer({ frameSamples: 160, maxQueueFrames: MAX_QUEUE_FRAMES });
   private local?: LocalSource;
   private idleFrames = 0;
@@ -55,24 +56,11 @@ export class ForkSession implements Tickable {
     this.pacer = new Pacer({ frameSamples: this.frameSamples, maxQueueFrames: MAX_QUEUE_FRAMES });
     const app = (options.app.kind === 'provided' ? this.s.apps?.create(this.s.id, options.app, options.pcmRate) : undefined)
       ?? createApp(options.app, options.pcmRate);
-    this.setApp(app);
-    this.s.scheduler.add(this, FRAME_MS, this.startedAt);
-  }
-
-  setApp(app: AppSink): void {
-    const old = this.app;
-    if (old) {
-      const st = old.stats?.();
-      if (st) this.stats.app = st;
-      old.close?.();
-    }
     this.app = app;
-    const sink: SendSink = {
-      play: (pcm) => this.pacer.enqueue(pcm),
-      mark: (name) => this.pacer.mark(name),
-      clear: () => this.pacer.flush(),
-    };
+    const pacer = this.pacer;
+    const sink: SendSink = { play: (pcm) => pacer.enqueue(pcm), mark: (name) => pacer.mark(name), clear: () => pacer.flush() };
     app.attach?.(sink);
+    this.s.scheduler.add(this, FRAME_MS, this.startedAt);
   }
 
   /** FreeSWITCH's mod_audio_fork connected for this call. */
@@ -80,7 +68,10 @@ export class ForkSession implements Tickable {
     if (this.closed) return void ws.close(1000, 'call ended');
     this.ws?.close(1000, 'replaced');
     this.ws = ws;
-    ws.on('message', (data: Buffer, isBinary: boolean) => (isBinary ? this.onAudio(data) : this.onText(data.toString('utf8'))));
+    // Text frames are mod_audio_fork's own events (its metadata echo, errors): nothing we act on.
+    ws.on('message', (data: Buffer, isBinary: boolean) => {
+      if (isBinary) this.onAudio(data);
+    });
     ws.on('close', () => {
       if (this.ws === ws) this.ws = undefined;
     });
@@ -113,10 +104,6 @@ export class ForkSession implements Tickable {
       this.stats.framesDelivered++;
     }
     this.rx = buf.slice(at);
-  }
-
-  private onText(_text: string): void {
-    // mod_audio_fork's own events (its metadata echo, errors) carry nothing we act on.
   }
 
   private sendFrame(pcm: Int16Array, fromApp: boolean): void {

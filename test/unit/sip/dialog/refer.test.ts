@@ -5,7 +5,8 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { Session } from '../../../../src/sip/dialog/session.js';
-import { refer, sipfragStatus, type ReferResult } from '../../../../src/sip/dialog/refer.js';
+import { refer, type ReferResult } from '../../../../src/sip/dialog/refer.js';
+import { sipfragStatus } from '../../../../src/sip/message/sipfrag.js';
 import type { SipRequest } from '../../../../src/sip/message/sip-message.js';
 import { FakeUaCore, peerRequest, testDialog } from '../../../support/fake-ua-core.js';
 
