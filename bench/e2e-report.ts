@@ -37,6 +37,10 @@ export interface E2eRow {
   /** The probe's pacing jitter: |interval between two RTP sends of a call − ptime|. */
   pacingJitter: Summary & { count: number };
   schedulerMaxLateMs: number;
+  /** The probe's send queue: agent audio queued ahead of each frame as it left as RTP (worst thread). */
+  sendQueue: Summary & { count: number };
+  /** Frames, all threads: gaps mid-stream (underruns), dropped after frame-clock stalls, trimmed from a standing backlog. */
+  send: { underruns: number; late: number; trimmed: number };
   firstAudioOut: FirstAudio;
   /** Tagged-echo round trip, RTP sent by the caller → the same audio back as RTP. */
   roundTrip: Summary;
@@ -72,6 +76,7 @@ export function printE2eRow(r: E2eRow): void {
   log(`  calls: ${r.placed} placed, ${r.answered} answered, ${r.completed} completed, ${r.failed} failed (setup ${JSON.stringify(r.setupFailures)}, ended by the engine ${r.endedByEngine})`);
   log(`  CPU (% of one core): engine ${f(r.engineCpuPct, 1)} = ${f(r.cpuPerCallPct, 3)} %/call; echo agent ${f(r.agentCpuPct, 1)}; generator ${f(r.generatorCpuPct, 1)}; everything else ${r.otherCpuPct < 0 ? '~0' : f(r.otherCpuPct, 1)} (load avg before ${f(r.loadavgBefore)})`);
   log(`  RTP-in → WS-out p50 ${f(r.rtpInToWsOut.p50Ms, 3)} p99 ${f(r.rtpInToWsOut.p99Ms, 3)} max ${f(r.rtpInToWsOut.maxMs)} ms (${r.rtpInToWsOut.count} frames); WS-in → RTP-out pacing jitter p50 ${f(r.pacingJitter.p50Ms, 3)} p99 ${f(r.pacingJitter.p99Ms, 3)} max ${f(r.pacingJitter.maxMs)} ms; scheduler max late ${f(r.schedulerMaxLateMs)} ms`);
+  log(`  send queue (agent audio ahead of each frame as it left) p50 ${f(r.sendQueue.p50Ms, 1)} p99 ${f(r.sendQueue.p99Ms, 1)} max ${f(r.sendQueue.maxMs, 1)} ms; frames: underruns ${r.send.underruns}, dropped late ${r.send.late}, trimmed from standing backlogs ${r.send.trimmed}`);
   log(`  round trip (tagged echo) p50 ${f(r.roundTrip.p50Ms, 1)} p99 ${f(r.roundTrip.p99Ms, 1)} max ${f(r.roundTrip.maxMs, 1)} ms; shortest trip per call: min ${f(r.perCallMinRtt.minMs, 1)} median ${f(r.perCallMinRtt.p50Ms, 1)} max ${f(r.perCallMinRtt.maxMs, 1)} ms over ${r.perCallMinRtt.calls} calls`);
   log(`  round trip by tenth of the window, p50/p99 ms: ${r.roundTripByTenth.map((s) => `${f(s.p50Ms, 1)}/${f(s.p99Ms, 1)}`).join(' ')}`);
   log(`  calls by frames of backlog at the end of the window (last trip − shortest trip, in 20 ms): ${r.framesBehindAtEnd.map((n, k) => `${k}: ${n}`).join(', ')}`);
@@ -93,6 +98,11 @@ const LEGEND = [
   '  probe, from the datagram\'s handling to the end of that turn, covers it. Not included: time in the kernel socket queue before.',
   '- WS-in → RTP-out pacing jitter: the probe\'s pacing histogram, |gap between two RTP packets of a call − 20 ms|. Agent audio',
   '  is queued and leaves on the call\'s next 20 ms send slot, so this is how regular that clock is, not how long audio waits.',
+  '  The slot of a call whose agent streams in real time moves (2 ms steps) so its audio waits about 10 ms: those moves',
+  '  show here as one shorter interval.',
+  '- send queue: the probe\'s queued agent audio ahead of each frame as it leaves (20 ms = the frame itself). Frames',
+  '  "dropped late" came after their send slot had passed (stalls); "underruns" are slots that went out without audio',
+  '  mid-stream; "trimmed" frames were standing delay behind a real-time stream (src/media/playout-control.ts).',
   '- first audio out: not in the probe; seen from the caller: 200 OK → first echoed packet heard. It includes our ACK, the',
   '  wait for the call\'s first send slot (≤ 20 ms) and one round trip.',
   '- round trip: every packet is a loud 20 ms burst (1 kHz tone) carrying its number in its first payload octets; the agent',

@@ -187,6 +187,8 @@ async function runOne(n: number): Promise<E2eRow> {
       ...(drachtio ? { engine: 'drachtio', mediaServerCpuPct: (100 * (m.othersCpuSeconds[1] ?? 0)) / m.seconds, drachtioCpuPct: (100 * (m.othersCpuSeconds[2] ?? 0)) / m.seconds } : {}),
       rtpInToWsOut: worst(m.probe, 'arrivalToFrame'), pacingJitter: worst(m.probe, 'pacingJitter'),
       schedulerMaxLateMs: Math.max(0, ...m.probe.map((t) => t.schedulerMaxLateMs)),
+      sendQueue: worst(m.probe, 'sendQueue'),
+      send: m.probe.reduce((a, t) => ({ underruns: a.underruns + t.send.underruns, late: a.late + t.send.late, trimmed: a.trimmed + t.send.trimmed }), { underruns: 0, late: 0, trimmed: 0 }),
       firstAudioOut: firstAudio(gen.calls), roundTrip: w.rtt, roundTripByTenth: w.rttByTenth ?? [], perCallMinRtt: perCallMinRtt(gen.calls),
       framesBehindAtEnd: framesBehindAtEnd(gen.calls),
       sent: w.sent, lost: w.missing, loss: w.loss, engineSocketDrops: m.engineSocketDrops, generatorSocketDrops: m.generatorSocketDrops,

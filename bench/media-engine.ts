@@ -62,6 +62,9 @@ export interface LatencySummary { count: number; p50Ms: number; p99Ms: number; m
 export interface ThreadProbe {
   arrivalToFrame: LatencySummary;
   pacingJitter: LatencySummary;
+  /** Agent audio queued ahead of each frame as it left (ms). */
+  sendQueue: LatencySummary;
+  send: { underruns: number; late: number; trimmed: number };
   sessions: number;
   schedulerMaxLateMs: number;
 }

@@ -51,7 +51,7 @@ export interface Row {
 }
 
 /** The worst p50/p99/max over the data-plane threads; count is their sum. */
-export function worst(threads: ThreadProbe[], key: 'arrivalToFrame' | 'pacingJitter'): Row['arrivalToFrame'] {
+export function worst(threads: ThreadProbe[], key: 'arrivalToFrame' | 'pacingJitter' | 'sendQueue'): Row['arrivalToFrame'] {
   return {
     p50Ms: Math.max(0, ...threads.map((t) => t[key].p50Ms)),
     p99Ms: Math.max(0, ...threads.map((t) => t[key].p99Ms)),

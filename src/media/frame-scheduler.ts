@@ -24,11 +24,18 @@ export class FrameScheduler {
   private handle?: TimerHandle;
   private nextTickAt = 0;
   private slot = 0;
+  /** The entry whose tick is running (advance() applies to it). */
+  private ticking?: Entry;
   /** Largest lateness seen (ms), for diagnostics. */
   maxLateMs = 0;
 
   constructor(private readonly timers: Timers, private readonly granularityMs = 2, private readonly maxPeriodMs = 120) {
     this.slots = Array.from({ length: Math.ceil(maxPeriodMs / granularityMs) }, () => []);
+  }
+
+  /** The clock's resolution (ms): phases move in whole steps. */
+  get stepMs(): number {
+    return this.granularityMs;
   }
 
   get size(): number {
@@ -61,6 +68,16 @@ export class FrameScheduler {
     e.removed = true;
     this.entries.delete(item);
     if (this.entries.size === 0) this.stop();
+  }
+
+  /**
+   * Called by an item from inside its own tick: its next tick comes `ms` earlier (whole clock steps), one
+   * shorter period that moves its phase for good. Never earlier than the clock's next step.
+   */
+  advance(item: Tickable, ms: number): void {
+    const e = this.ticking;
+    if (!e || e.item !== item || ms <= 0) return;
+    e.due -= Math.floor(ms / this.granularityMs) * this.granularityMs;
   }
 
   private place(e: Entry): void {
@@ -99,8 +116,11 @@ export class FrameScheduler {
         }
         const late = Math.max(0, now - e.due);
         if (late > this.maxLateMs) this.maxLateMs = late;
+        this.ticking = e;
         e.item.tick(now, late);
+        this.ticking = undefined;
         e.due += e.periodMs;
+        if (e.due < horizon) e.due = horizon; // an advance never lands in a slot already run
         // After a long stall, realign instead of bursting to catch up (pacing never bursts).
         if (e.due < now - e.periodMs) e.due = now + e.periodMs - ((now - e.due) % e.periodMs);
         if (!e.removed) this.place(e);

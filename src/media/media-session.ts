@@ -18,6 +18,7 @@ import type { LocalAudio, MediaOptions, MediaSpec, MediaStats, PlaneEvent } from
 import { ReceivePath } from './receive-path.js';
 import { CATCH_UP_BURST, SendPath } from './send-path.js';
 import { RtcpAgent } from './rtcp-agent.js';
+import { PlayoutControl } from './playout-control.js';
 import { isRtcpPacket } from './rtp/rtp-packet.js';
 import type { RtpSockets } from './rtp-sockets.js';
 import { join } from 'node:path';
@@ -58,15 +59,17 @@ interface Running {
   local?: LocalSource;
   /** Frames in a row in which the application queued nothing (ringback waits for a few). */
   idleFrames: number;
-  /** Standing-backlog watch for pushed audio (trimBacklog): ticks in a row with a backlog, samples pushed meanwhile. */
-  backlog: { ticks: number; received: number };
+  /** Delay a pushed real-time stream does not need: dropped or taken off the send slot (PlayoutControl). */
+  playout: PlayoutControl;
 }
 
-/** A backlog of at least this many frames at every tick for BACKLOG_WATCH_TICKS… */
-const BACKLOG_MIN_FRAMES = 4;
-const BACKLOG_WATCH_TICKS = 50;
-/** …while the application pushed at real-time pace (within this factor), is a standing delay: trimmed to one frame. */
-const BACKLOG_REALTIME_RATIO = 1.1;
+/** PlayoutControl: the send slot follows one second's window, whole frames of backlog 300 ms; 10 ms kept as a cushion. */
+const PLAYOUT_WINDOW_TICKS = 50;
+const PLAYOUT_BACKLOG_TICKS = 15;
+const PLAYOUT_MARGIN_MS = 10;
+/** A real-time stream dry for more than 200 ms has paused: what it sends next is new audio, never late. */
+const PLAYOUT_MAX_LATE_TICKS = 10;
+const PLAYOUT_REALTIME_RATIO = 1.1;
 
 /** Extra frames asked of a pulled application after a stall: the send path's catch-up burst. */
 const MAX_CATCH_UP_PULLS = CATCH_UP_BURST;
@@ -100,7 +103,11 @@ export class MediaSession implements Tickable {
     const app = (options.app.kind === 'provided' ? this.s.apps?.create(this.s.id, options.app, options.pcmRate) : undefined)
       ?? createApp(options.app, options.pcmRate);
     const run: Running = {
-      media, options, app, srtp, frameSamples, startedAt: now, lastTickAt: -1, idleFrames: 0, backlog: { ticks: 0, received: 0 },
+      media, options, app, srtp, frameSamples, startedAt: now, lastTickAt: -1, idleFrames: 0,
+      playout: new PlayoutControl({
+        frameMs: media.ptime, frameSamples, windowTicks: PLAYOUT_WINDOW_TICKS, backlogTicks: PLAYOUT_BACKLOG_TICKS, marginMs: PLAYOUT_MARGIN_MS,
+        stepMs: this.s.scheduler.stepMs, realtimeRatio: PLAYOUT_REALTIME_RATIO, maxLateTicks: PLAYOUT_MAX_LATE_TICKS,
+      }),
       recv: new ReceivePath({
         codec: createCodec(media.codec), payloadType: media.payloadType, telephoneEventPt: media.telephoneEventPt,
         clockRate, ptimeMs: media.ptime, pcmRate: options.pcmRate, srtp,
@@ -122,6 +129,8 @@ export class MediaSession implements Tickable {
     if (this.s.probe) {
       run.recv.probe = this.s.probe.arrivalToFrame;
       run.send.probe = this.s.probe.pacingJitter;
+      run.send.queueProbe = this.s.probe.sendQueue;
+      run.send.counters = this.s.probe.send;
     }
     run.rtcp = new RtcpAgent(run.send, run.recv, clockRate, options.rtcpIntervalMs, srtp, now);
     if (options.recordDir) {
@@ -135,13 +144,18 @@ export class MediaSession implements Tickable {
 
   private attach(run: Running, app: AppSink): void {
     const pacer = run.send.pacer;
+    const timers = this.s.timers;
+    run.playout.reset();
     app.attach?.({
       play: (pcm) => {
-        run.backlog.received += pcm.length;
-        pacer.enqueue(pcm);
+        run.playout.pushed(pcm.length);
+        pacer.enqueue(pcm, timers.now());
       },
       mark: (name) => pacer.mark(name),
-      clear: () => pacer.flush(),
+      clear: () => {
+        run.playout.reset();
+        return pacer.flush();
+      },
     });
   }
 
@@ -276,13 +290,16 @@ export class MediaSession implements Tickable {
         }
       }
     }
+    const pushed = run.app.attach !== undefined;
     if (missed > 0) {
-      // A pulled application's late frames go out in a short burst; a pushing one's (the agent, streaming in real
-      // time) are dropped, or every later word would wait behind them.
-      const burst = run.app.attach ? 0 : MAX_CATCH_UP_PULLS;
-      const played = run.send.catchUp(missed, this.s.sockets.rtp, this.rtpTarget(), this.sending(), nowMs, burst);
+      // The late frames go out in a short burst (the far end's jitter buffer absorbs it); older ones are dropped.
+      const queuedBefore = run.send.pacer.queuedSamples;
+      const played = run.send.catchUp(missed, this.s.sockets.rtp, this.rtpTarget(), this.sending(), nowMs, MAX_CATCH_UP_PULLS);
       if (played.length > 0) run.app.marksPlayed?.(played);
+      // A real-time stream's audio for the slots that found nothing queued is still on its way: late when it comes.
+      if (pushed) run.playout.missed(missed - Math.round((queuedBefore - run.send.pacer.queuedSamples) / run.frameSamples));
     }
+    if (pushed) this.dropLate(run);
     const before = run.send.packetsSent;
     const queued = run.send.pacer.queuedSamples > 0;
     run.send.tick(this.s.sockets.rtp, this.rtpTarget(), this.sending(), nowMs);
@@ -291,7 +308,7 @@ export class MediaSession implements Tickable {
       run.recOut?.write(run.send.lastFrame ?? new Int16Array(run.frameSamples));
     }
     if (run.send.playedMarks.length > 0) run.app.marksPlayed?.(run.send.playedMarks);
-    if (run.app.attach) this.trimBacklog(run);
+    if (pushed) this.controlPlayout(run, nowMs);
     run.rtcp.tick(this.s.sockets.rtcp, this.rtcpTarget(), nowMs);
     this.checkInactivity(run, nowMs);
   }
@@ -311,32 +328,27 @@ export class MediaSession implements Tickable {
     this.s.emit({ ev: 'localDone', id: this.s.id });
   }
 
-  /**
-   * An application that streams in real time (an agent relaying a live source, or echoing) never lets a backlog
-   * drain: after a stall, its late audio would stay queued and delay everything after it for the rest of the call.
-   * A backlog held for a whole second while the application pushed at real-time pace is trimmed to one frame (the
-   * dropped frames count as lost to catch-up). An agent sending faster than real time (synthesised speech sent
-   * ahead), or not at all (its queue playing out), is never trimmed: its queue is audio still to be played.
-   */
-  private trimBacklog(run: Running): void {
-    const b = run.backlog;
-    if (run.send.pacer.queuedSamples < BACKLOG_MIN_FRAMES * run.frameSamples) {
-      b.ticks = 0;
-      b.received = 0;
-      return;
-    }
-    // A watch window starts with the backlog: only what arrives during it tells the application's pace.
-    if (b.ticks++ === 0) b.received = 0;
-    if (b.ticks < BACKLOG_WATCH_TICKS) return;
-    const window = BACKLOG_WATCH_TICKS * run.frameSamples;
-    const realtime = b.received >= window / BACKLOG_REALTIME_RATIO && b.received <= window * BACKLOG_REALTIME_RATIO;
-    b.ticks = 0;
-    b.received = 0;
-    if (!realtime) return;
+  /** A pushed real-time stream's delay that nothing needs: drop whole frames of it, take the rest off the send slot. */
+  private controlPlayout(run: Running, nowMs: number): void {
+    const adj = run.playout.tick(nowMs, run.send.lastArrivedAt, Math.floor(run.send.pacer.queuedSamples / run.frameSamples));
+    if (!adj) return;
+    this.dropFrames(run, adj.dropFrames, 'trimmed');
+    this.s.scheduler.advance(this, adj.advanceMs);
+  }
+
+  /** A real-time stream's frames whose send slots passed while it was late: dropped before this tick sends. */
+  private dropLate(run: Running): void {
+    const late = run.playout.lateFrames(Math.floor(run.send.pacer.queuedSamples / run.frameSamples));
+    if (late > 0) this.dropFrames(run, late, 'late');
+  }
+
+  /** Drop the oldest `n` queued frames; marks inside them count as played (their audio's time is over). */
+  private dropFrames(run: Running, n: number, why: 'late' | 'trimmed'): void {
     const played: string[] = [];
-    while (run.send.pacer.queuedSamples > run.frameSamples) {
+    for (let k = 0; k < n; k++) {
       const t = run.send.pacer.next();
       run.send.framesDroppedCatchingUp++;
+      if (run.send.counters) run.send.counters[why]++;
       for (const m of t.played) played.push(m);
     }
     if (played.length > 0) run.app.marksPlayed?.(played);

@@ -2,7 +2,9 @@
  * The send-side queue: agent audio arrives in chunks of any size; RTP must leave as exact ptime frames,
  * one per tick, never in bursts. Marks sit between samples and are "played" only once every sample before
  * them has been handed out as a frame (and so left as RTP in the same tick). flush() (barge-in) drops all
- * queued audio at once and reports the marks it cleared. Pure logic: the caller owns the clock.
+ * queued audio at once and reports the marks it cleared. Each chunk may carry its arrival time, and each frame
+ * handed out reports when its last sample arrived (its time in the queue is the playout delay the queue adds).
+ * Pure logic: the caller owns the clock.
  */
 export interface PacerOptions {
   /** Samples per frame at the codec's PCM rate (e.g. 160 for 20 ms at 8 kHz). */
@@ -16,6 +18,8 @@ export interface PacerTick {
   frame: Int16Array | undefined;
   /** Marks whose preceding audio is now all out, in order. */
   played: string[];
+  /** When the frame's last sample was enqueued (the caller's clock), or NaN when not known or no frame. */
+  arrivedAt: number;
 }
 
 interface PendingMark {
@@ -29,6 +33,10 @@ export class Pacer {
   private head = 0; // absolute position of the first queued sample
   private tail = 0; // absolute position after the last queued sample
   private marks: PendingMark[] = [];
+  /** Arrival of each queued chunk: chunkEnds[i] is the absolute position after it, chunkAts[i] when it came. */
+  private chunkEnds: number[] = [];
+  private chunkAts: number[] = [];
+  private chunkFirst = 0;
   private readonly frame: Int16Array;
   /** Samples dropped because the queue overflowed (metrics). */
   overflowSamples = 0;
@@ -46,7 +54,8 @@ export class Pacer {
     return this.marks.length;
   }
 
-  enqueue(input: Int16Array): void {
+  /** Queue PCM; `atMs` is when it arrived on the caller's clock (NaN: not tracked). */
+  enqueue(input: Int16Array, atMs = Number.NaN): void {
     const cap = this.opts.maxQueueFrames * this.opts.frameSamples;
     let pcm = input;
     const excess = this.queuedSamples + pcm.length - cap;
@@ -64,6 +73,10 @@ export class Pacer {
       w = w + 1 === n ? 0 : w + 1;
     }
     this.tail += pcm.length;
+    if (pcm.length > 0) {
+      this.chunkEnds.push(this.tail);
+      this.chunkAts.push(atMs);
+    }
   }
 
   mark(id: string): void {
@@ -73,6 +86,7 @@ export class Pacer {
   /** Barge-in: drop every queued sample; the pending marks are returned as cleared. */
   flush(): string[] {
     this.head = this.tail;
+    this.dropChunks();
     const cleared = this.marks.map((m) => m.id);
     this.marks = [];
     return cleared;
@@ -83,7 +97,7 @@ export class Pacer {
    * rather than held back, so the end of an utterance is never stuck in the queue.
    */
   private static readonly NONE: string[] = [];
-  private readonly tickOut: PacerTick = { frame: undefined, played: Pacer.NONE };
+  private readonly tickOut: PacerTick = { frame: undefined, played: Pacer.NONE, arrivedAt: Number.NaN };
 
   next(): PacerTick {
     const out = this.tickOut;
@@ -94,6 +108,7 @@ export class Pacer {
       while (this.marks.length && (this.marks[0] as PendingMark).at <= this.head) played.push((this.marks.shift() as PendingMark).id);
       out.frame = undefined;
       out.played = played;
+      out.arrivedAt = Number.NaN;
       return out;
     }
     const take = Math.min(queued, this.opts.frameSamples);
@@ -105,10 +120,34 @@ export class Pacer {
     }
     this.frame.fill(0, take);
     this.head += take;
+    out.arrivedAt = this.arrivalOf(this.head - 1);
     while (this.marks.length && (this.marks[0] as PendingMark).at <= this.head) played.push((this.marks.shift() as PendingMark).id);
     out.frame = this.frame;
     out.played = played;
     return out;
+  }
+
+  /** Arrival of the chunk holding absolute position `pos`; chunks that end at or before it are forgotten. */
+  private arrivalOf(pos: number): number {
+    const ends = this.chunkEnds;
+    let i = this.chunkFirst;
+    while (i < ends.length && (ends[i] as number) <= pos) i++;
+    const at = i < ends.length ? (this.chunkAts[i] as number) : Number.NaN;
+    if (i < ends.length && (ends[i] as number) === pos + 1) i++;
+    this.chunkFirst = i;
+    if (i === ends.length) this.dropChunks();
+    else if (i > 64 && i * 2 > ends.length) {
+      this.chunkEnds = ends.slice(i);
+      this.chunkAts = this.chunkAts.slice(i);
+      this.chunkFirst = 0;
+    }
+    return at;
+  }
+
+  private dropChunks(): void {
+    this.chunkEnds.length = 0;
+    this.chunkAts.length = 0;
+    this.chunkFirst = 0;
   }
 
   private ensureCapacity(samples: number): void {

@@ -11,7 +11,7 @@ import type { AudioCodec } from './codec/codec.js';
 import { writeRtpHeader, RTP_FIXED_HEADER_LENGTH } from './rtp/rtp-packet.js';
 import { dtmfPackets, type DtmfPacket } from './dtmf/rfc4733.js';
 import type { SrtpContexts } from './srtp/index.js';
-import type { LatencyHistogram } from './media-probe.js';
+import type { LatencyHistogram, SendCounters } from './media-probe.js';
 
 export interface SendPathOptions {
   codec: AudioCodec;
@@ -28,6 +28,9 @@ export interface SendPathOptions {
 
 /** Most late frames sent back to back after a stall (100 ms at 20 ms ptime); older ones are dropped. */
 export const CATCH_UP_BURST = 5;
+
+/** Application audio that resumes after at most this many empty ticks was an underrun (a gap mid-stream), not a pause. */
+const UNDERRUN_MAX_TICKS = 3;
 
 export class SendPath {
   readonly ssrc = randomInt(1, 0xffffffff);
@@ -51,12 +54,21 @@ export class SendPath {
   playedMarks: string[] = [];
   /** Set by the session: where deviations from the ideal ptime spacing go. */
   probe?: LatencyHistogram;
+  /** Set by the session: the application audio queued ahead of each frame as it leaves (ms). */
+  queueProbe?: LatencyHistogram;
+  /** Set by the session: the thread's send counters (underruns, drops). */
+  counters?: SendCounters;
+  /** Ticks in a row that found no application audio queued (a short run between audio is an underrun). */
+  private dryTicks = Infinity;
+  private readonly frameSamples: number;
   private lastWallMs = -1;
+  /** When the last sample of the application frame sent by the last tick arrived (NaN: that tick sent none). */
+  lastArrivedAt = Number.NaN;
   /** The PCM (application rate) of the last audio frame sent, for recording. */
   lastFrame?: Int16Array;
 
   constructor(private readonly o: SendPathOptions) {
-    const frameSamples = Math.round((o.pcmRate * o.ptimeMs) / 1000);
+    const frameSamples = (this.frameSamples = Math.round((o.pcmRate * o.ptimeMs) / 1000));
     this.pacer = new Pacer({ frameSamples, maxQueueFrames: Math.max(1, Math.round(o.maxQueueMs / o.ptimeMs)) });
     if (o.pcmRate !== o.codec.sampleRate) this.resampler = new Resampler(o.pcmRate, o.codec.sampleRate);
     this.silence = new Int16Array(frameSamples);
@@ -72,12 +84,12 @@ export class SendPath {
 
   /**
    * The frame clock missed `missed` ticks (an event-loop stall). Their time has passed, and what the application
-   * queued meanwhile is late: up to CATCH_UP_BURST of those frames are sent at once (the far end's jitter buffer
-   * absorbs a short burst, and nothing the caller said or the agent played is lost); beyond that, the oldest are
-   * dropped, so a long stall never leaves a standing backlog that delays everything afterwards. The RTP clock
-   * moves on by `missed` frames either way (RFC 3550 §5.1: timestamps follow the sampling clock). Marks inside
-   * dropped audio count as played (their audio's time is over). `burst` 0: drop them all (an agent's stream,
-   * where the late audio would otherwise become a standing delay: it keeps arriving in real time behind it).
+   * queued meanwhile is late: up to `burst` of those frames are sent at once (the far end's jitter buffer absorbs
+   * a short burst, and nothing the caller said or the agent played is lost); beyond that, the oldest are dropped,
+   * so a long stall never leaves a standing backlog that delays everything afterwards. The RTP clock moves on by
+   * `missed` frames either way (RFC 3550 §5.1: timestamps follow the sampling clock). Marks inside dropped audio
+   * count as played (their audio's time is over). Audio that was not queued yet is the session's to judge when it
+   * comes (PlayoutControl: late frames of a real-time stream).
    */
   catchUp(missed: number, socket: Socket, to: { address: string; port: number } | undefined, canSend: boolean, nowMs: number, burst = CATCH_UP_BURST): string[] {
     const played: string[] = [];
@@ -95,7 +107,10 @@ export class SendPath {
       }
       this.ts = (this.ts + this.tsStep) >>> 0;
       const t = this.pacer.next();
-      if (t.frame) this.framesDroppedCatchingUp++;
+      if (t.frame) {
+        this.framesDroppedCatchingUp++;
+        if (this.counters) this.counters.late++;
+      }
       for (const m of t.played) played.push(m);
       this.talking = false;
     }
@@ -112,13 +127,21 @@ export class SendPath {
       this.playedMarks = [];
       // The event's packets carry its start timestamp; the audio clock keeps running underneath (§2.5.1.2).
       const p = this.dtmf.shift() as DtmfPacket;
+      this.lastArrivedAt = Number.NaN;
       if (canSend && to) this.sendPacket(socket, to, this.o.telephoneEventPt as number, p.ts, p.marker, p.payload, nowMs);
       this.ts = (this.ts + this.tsStep) >>> 0;
       this.talking = false;
       return;
     }
-    const { played, frame } = this.pacer.next();
+    if (this.queueProbe && this.pacer.queuedSamples > 0) this.queueProbe.recordMs((this.pacer.queuedSamples * this.o.ptimeMs) / this.frameSamples);
+    const { played, frame, arrivedAt } = this.pacer.next();
     this.playedMarks = played;
+    this.lastArrivedAt = arrivedAt;
+    if (!frame) this.dryTicks++;
+    else {
+      if (this.counters && this.dryTicks >= 1 && this.dryTicks <= UNDERRUN_MAX_TICKS) this.counters.underruns++;
+      this.dryTicks = 0;
+    }
     const pcm = frame ?? (this.o.keepalive === 'silence' ? this.silence : undefined);
     if (!pcm || !canSend || !to) {
       this.ts = (this.ts + this.tsStep) >>> 0;

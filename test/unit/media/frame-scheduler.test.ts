@@ -16,6 +16,17 @@ describe('FrameScheduler', () => {
     assert.deepEqual(b, [6, 26, 46, 66, 86]);
   });
 
+  it('moves the phase of an item earlier for good when it asks from inside its tick (whole clock steps)', () => {
+    const timers = new FakeTimers();
+    const s = new FrameScheduler(timers, 2);
+    const a: number[] = [];
+    const item = { tick: (now: number) => { a.push(now); if (now === 40) s.advance(item, 7); } };
+    s.add(item, 20, 0);
+    s.advance(item, 10); // outside its tick: ignored
+    timers.advance(120);
+    assert.deepEqual(a, [0, 20, 40, 54, 74, 94, 114]);
+  });
+
   it('supports periods other than 20 ms (ptime 30 and 60)', () => {
     const timers = new FakeTimers();
     const s = new FrameScheduler(timers, 2);

@@ -33,7 +33,7 @@ describe('Pacer', () => {
   it('plays a mark sent with nothing queued on the next tick', () => {
     const p = new Pacer({ frameSamples: 160, maxQueueFrames: 100 });
     p.mark('now');
-    assert.deepEqual(p.next(), { frame: undefined, played: ['now'] });
+    assert.deepEqual(p.next(), { frame: undefined, played: ['now'], arrivedAt: Number.NaN });
   });
 
   it('flush drops every queued sample at once and returns the pending marks as cleared', () => {
@@ -64,6 +64,30 @@ describe('Pacer', () => {
     const out: number[] = [];
     for (let f = p.next().frame; f; f = p.next().frame) out.push(...f);
     assert.deepEqual(out.slice(0, 106), Array.from(ramp(106, 5)));
+  });
+});
+
+describe('Pacer arrival times', () => {
+  it('reports when the last sample of each frame arrived, across chunks of any size', () => {
+    const p = new Pacer({ frameSamples: 160, maxQueueFrames: 100 });
+    p.enqueue(new Int16Array(100), 1);
+    p.enqueue(new Int16Array(100), 2); // the first frame ends inside this chunk
+    p.enqueue(new Int16Array(280), 3); // ends exactly at the third frame's end
+    p.enqueue(new Int16Array(160)); // untracked
+    assert.deepEqual([p.next().arrivedAt, p.next().arrivedAt, p.next().arrivedAt], [2, 3, 3]);
+    assert.ok(Number.isNaN(p.next().arrivedAt));
+    assert.ok(Number.isNaN(p.next().arrivedAt), 'no frame');
+  });
+
+  it('forgets arrivals of flushed and overflowed audio', () => {
+    const p = new Pacer({ frameSamples: 160, maxQueueFrames: 2 });
+    p.enqueue(new Int16Array(160), 1);
+    p.flush();
+    p.enqueue(new Int16Array(160), 5);
+    assert.equal(p.next().arrivedAt, 5);
+    p.enqueue(new Int16Array(160 * 3), 7); // one frame over the bound: the oldest goes
+    p.enqueue(new Int16Array(160), 9);
+    assert.deepEqual([p.next().arrivedAt, p.next().arrivedAt], [7, 9]);
   });
 });
 

@@ -22,7 +22,7 @@ export interface ForkHostOptions {
 
 const NO_SAMPLES = { count: 0, p50Ms: 0, p99Ms: 0, maxMs: 0 };
 /** RTP latency probes do not apply: FreeSWITCH does the RTP. */
-const EMPTY_PROBE = { arrivalToFrame: NO_SAMPLES, pacingJitter: NO_SAMPLES, sessions: 0, schedulerMaxLateMs: 0 };
+const EMPTY_PROBE = { arrivalToFrame: NO_SAMPLES, pacingJitter: NO_SAMPLES, sendQueue: NO_SAMPLES, send: { underruns: 0, late: 0, trimmed: 0 }, sessions: 0, schedulerMaxLateMs: 0 };
 
 const FORK_PATH = /^\/fork\/([A-Za-z0-9-]{1,64})$/;
 
