@@ -18,7 +18,7 @@ import type { LocalAudio, MediaOptions, MediaSpec, MediaStats, PlaneEvent } from
 import { ReceivePath } from './receive-path.js';
 import { CATCH_UP_BURST, SendPath } from './send-path.js';
 import { RtcpAgent } from './rtcp-agent.js';
-import { PlayoutControl } from './playout-control.js';
+import { RealtimePlayout } from './realtime-playout.js';
 import { isRtcpPacket } from './rtp/rtp-packet.js';
 import type { RtpSockets } from './rtp-sockets.js';
 import { join } from 'node:path';
@@ -59,17 +59,9 @@ interface Running {
   local?: LocalSource;
   /** Frames in a row in which the application queued nothing (ringback waits for a few). */
   idleFrames: number;
-  /** Delay a pushed real-time stream does not need: dropped or taken off the send slot (PlayoutControl). */
-  playout: PlayoutControl;
+  /** The pushed application's queue with the delay a real-time stream does not need taken off (PlayoutControl). */
+  playout: RealtimePlayout;
 }
-
-/** PlayoutControl: the send slot follows one second's window, whole frames of backlog 300 ms; 10 ms kept as a cushion. */
-const PLAYOUT_WINDOW_TICKS = 50;
-const PLAYOUT_BACKLOG_TICKS = 15;
-const PLAYOUT_MARGIN_MS = 10;
-/** A real-time stream dry for more than 200 ms has paused: what it sends next is new audio, never late. */
-const PLAYOUT_MAX_LATE_TICKS = 10;
-const PLAYOUT_REALTIME_RATIO = 1.1;
 
 /** Extra frames asked of a pulled application after a stall: the send path's catch-up burst. */
 const MAX_CATCH_UP_PULLS = CATCH_UP_BURST;
@@ -104,10 +96,6 @@ export class MediaSession implements Tickable {
       ?? createApp(options.app, options.pcmRate);
     const run: Running = {
       media, options, app, srtp, frameSamples, startedAt: now, lastTickAt: -1, idleFrames: 0,
-      playout: new PlayoutControl({
-        frameMs: media.ptime, frameSamples, windowTicks: PLAYOUT_WINDOW_TICKS, backlogTicks: PLAYOUT_BACKLOG_TICKS, marginMs: PLAYOUT_MARGIN_MS,
-        stepMs: this.s.scheduler.stepMs, realtimeRatio: PLAYOUT_REALTIME_RATIO, maxLateTicks: PLAYOUT_MAX_LATE_TICKS,
-      }),
       recv: new ReceivePath({
         codec: createCodec(media.codec), payloadType: media.payloadType, telephoneEventPt: media.telephoneEventPt,
         clockRate, ptimeMs: media.ptime, pcmRate: options.pcmRate, srtp,
@@ -133,6 +121,7 @@ export class MediaSession implements Tickable {
       run.send.counters = this.s.probe.send;
     }
     run.rtcp = new RtcpAgent(run.send, run.recv, clockRate, options.rtcpIntervalMs, srtp, now);
+    run.playout = new RealtimePlayout({ pacer: run.send.pacer, frameMs: media.ptime, frameSamples, stepMs: this.s.scheduler.stepMs, now: () => this.s.timers.now() });
     if (options.recordDir) {
       run.recIn = new WavWriter(join(options.recordDir, `${this.s.id}-in.wav`), options.pcmRate);
       run.recOut = new WavWriter(join(options.recordDir, `${this.s.id}-out.wav`), options.pcmRate);
@@ -143,20 +132,9 @@ export class MediaSession implements Tickable {
   }
 
   private attach(run: Running, app: AppSink): void {
-    const pacer = run.send.pacer;
-    const timers = this.s.timers;
-    run.playout.reset();
-    app.attach?.({
-      play: (pcm) => {
-        run.playout.pushed(pcm.length);
-        pacer.enqueue(pcm, timers.now());
-      },
-      mark: (name) => pacer.mark(name),
-      clear: () => {
-        run.playout.reset();
-        return pacer.flush();
-      },
-    });
+    const playout = run.playout;
+    playout.clear();
+    app.attach?.({ play: (pcm) => playout.play(pcm), mark: (name) => run.send.pacer.mark(name), clear: () => playout.clear() });
   }
 
   get pcmRate(): number | undefined {
@@ -175,9 +153,9 @@ export class MediaSession implements Tickable {
     run.appStats = old.stats?.();
     run.app = app;
     old.close?.();
-    run.send.pacer.flush();
     run.local = undefined;
-    this.attach(run, app);
+    this.attach(run, app); // drops the old application's queued audio
+
   }
 
   /** Ringback, a prompt, or nothing (protocol LocalAudio). A prompt that cannot be read ends at once with an error. */
@@ -297,7 +275,7 @@ export class MediaSession implements Tickable {
       const played = run.send.catchUp(missed, this.s.sockets.rtp, this.rtpTarget(), this.sending(), nowMs, MAX_CATCH_UP_PULLS);
       if (played.length > 0) run.app.marksPlayed?.(played);
       // A real-time stream's audio for the slots that found nothing queued is still on its way: late when it comes.
-      if (pushed) run.playout.missed(missed - Math.round((queuedBefore - run.send.pacer.queuedSamples) / run.frameSamples));
+      if (pushed) run.playout.stalled(missed, Math.round((queuedBefore - run.send.pacer.queuedSamples) / run.frameSamples));
     }
     if (pushed) this.dropLate(run);
     const before = run.send.packetsSent;
@@ -328,30 +306,28 @@ export class MediaSession implements Tickable {
     this.s.emit({ ev: 'localDone', id: this.s.id });
   }
 
-  /** A pushed real-time stream's delay that nothing needs: drop whole frames of it, take the rest off the send slot. */
+  /** A pushed real-time stream's delay that nothing needs: whole frames of it dropped, the rest taken off the send slot. */
   private controlPlayout(run: Running, nowMs: number): void {
-    const adj = run.playout.tick(nowMs, run.send.lastArrivedAt, Math.floor(run.send.pacer.queuedSamples / run.frameSamples));
-    if (!adj) return;
-    this.dropFrames(run, adj.dropFrames, 'trimmed');
-    this.s.scheduler.advance(this, adj.advanceMs);
+    const adj = run.playout.afterSend(nowMs, run.send.lastArrivedAt);
+    if (adj) {
+      this.countDropped(run, adj.dropFrames, 'trimmed');
+      this.s.scheduler.advance(this, adj.advanceMs);
+    }
+    const played = run.playout.takePlayed();
+    if (played) run.app.marksPlayed?.(played);
   }
 
   /** A real-time stream's frames whose send slots passed while it was late: dropped before this tick sends. */
   private dropLate(run: Running): void {
-    const late = run.playout.lateFrames(Math.floor(run.send.pacer.queuedSamples / run.frameSamples));
-    if (late > 0) this.dropFrames(run, late, 'late');
+    this.countDropped(run, run.playout.beforeSend(), 'late');
+    const played = run.playout.takePlayed();
+    if (played) run.app.marksPlayed?.(played);
   }
 
-  /** Drop the oldest `n` queued frames; marks inside them count as played (their audio's time is over). */
-  private dropFrames(run: Running, n: number, why: 'late' | 'trimmed'): void {
-    const played: string[] = [];
-    for (let k = 0; k < n; k++) {
-      const t = run.send.pacer.next();
-      run.send.framesDroppedCatchingUp++;
-      if (run.send.counters) run.send.counters[why]++;
-      for (const m of t.played) played.push(m);
-    }
-    if (played.length > 0) run.app.marksPlayed?.(played);
+  private countDropped(run: Running, n: number, why: 'late' | 'trimmed'): void {
+    if (n === 0) return;
+    run.send.framesDroppedCatchingUp += n;
+    if (run.send.counters) run.send.counters[why] += n;
   }
 
   /** RTP inactivity: end the call when nothing arrives while we expect to receive (hold does not count). */

@@ -14,6 +14,7 @@ import { createApp, type AppProvider, type AppSink, type SendSink } from '../../
 import { createLocalSource, type LocalSource } from '../../../media/apps/local-audio.js';
 import type { FrameScheduler, Tickable } from '../../../media/frame-scheduler.js';
 import { Pacer } from '../../../media/pacer.js';
+import { RealtimePlayout } from '../../../media/realtime-playout.js';
 import type { LocalAudio, MediaOptions, MediaStats, PlaneEvent } from '../../../media/plane/protocol.js';
 
 const FRAME_MS = 20;
@@ -21,6 +22,8 @@ const FRAME_MS = 20;
 const RINGBACK_AFTER_IDLE_FRAMES = 10;
 /** Longest agent audio queued (a minute, as on the embedded engine); older audio is dropped first. */
 const MAX_QUEUE_FRAMES = 3000;
+/** Most late frames sent at once after a stall (100 ms); older ones are dropped. */
+const CATCH_UP_BURST = 5;
 
 export interface ForkSessionInit {
   id: string;
@@ -39,6 +42,8 @@ export class ForkSession implements Tickable {
   private rx = new Int16Array(0);
   /** The application's queued audio, one frame out per tick (made in start(), at the call's PCM rate). */
   private pacer = new Pacer({ frameSamples: 160, maxQueueFrames: MAX_QUEUE_FRAMES });
+  /** The delay a real-time agent stream does not need, taken off as on the embedded engine (made in start()). */
+  private playout?: RealtimePlayout;
   private local?: LocalSource;
   private idleFrames = 0;
   private lastTickAt = -1;
@@ -58,7 +63,8 @@ export class ForkSession implements Tickable {
       ?? createApp(options.app, options.pcmRate);
     this.app = app;
     const pacer = this.pacer;
-    const sink: SendSink = { play: (pcm) => pacer.enqueue(pcm), mark: (name) => pacer.mark(name), clear: () => pacer.flush() };
+    const playout = (this.playout = new RealtimePlayout({ pacer, frameMs: FRAME_MS, frameSamples: this.frameSamples, stepMs: this.s.scheduler.stepMs, now: this.s.now }));
+    const sink: SendSink = { play: (pcm) => playout.play(pcm), mark: (name) => pacer.mark(name), clear: () => playout.clear() };
     app.attach?.(sink);
     this.s.scheduler.add(this, FRAME_MS, this.startedAt);
   }
@@ -121,19 +127,26 @@ export class ForkSession implements Tickable {
     if (pulled) this.pacer.enqueue(pulled);
     // Until FreeSWITCH connects, queued audio (the greeting) waits: nothing could play it.
     if (!this.ws || this.ws.readyState !== this.ws.OPEN) return;
-    // Frame times this thread missed (a stall): that much queued audio is dropped, as the embedded engine's send
-    // path does, so a stall never becomes a standing delay between the agent and the caller.
+    // Frame times this thread missed (a stall): up to 100 ms of queued audio goes at once (FreeSWITCH buffers it),
+    // older audio is dropped, as the embedded engine's send path does; a real-time stream's late audio is judged
+    // when it comes (RealtimePlayout).
     const missed = this.lastTickAt < 0 ? 0 : Math.max(0, Math.round((nowMs - this.lastTickAt) / FRAME_MS) - 1);
     this.lastTickAt = nowMs;
-    for (let i = 0; i < missed && this.pacer.queuedSamples > 0; i++) {
-      const skipped = this.pacer.next();
-      if (skipped.played.length > 0) app.marksPlayed?.(skipped.played);
-    }
+    if (missed > 0) this.catchUp(app, missed);
+    const playout = this.playout;
+    if (playout && app.attach) playout.beforeSend();
     const t = this.pacer.next();
     if (t.played.length > 0) app.marksPlayed?.(t.played);
+    if (t.frame) this.sendFrame(t.frame, true);
+    if (playout && app.attach) {
+      const adj = playout.afterSend(nowMs, t.arrivedAt);
+      if (adj) this.s.scheduler.advance(this, adj.advanceMs);
+      const played = playout.takePlayed();
+      if (played) app.marksPlayed?.(played);
+    }
     if (t.frame) {
       this.idleFrames = 0;
-      return this.sendFrame(t.frame, true);
+      return;
     }
     this.idleFrames++;
     const local = this.local;
@@ -142,6 +155,17 @@ export class ForkSession implements Tickable {
     if (pcm) return this.sendFrame(pcm, false);
     this.local = undefined;
     this.s.emit({ ev: 'localDone', id: this.s.id });
+  }
+
+  /** After a stall of `missed` frame times: the late queued frames go in a short burst, older ones are dropped. */
+  private catchUp(app: AppSink, missed: number): void {
+    const queuedBefore = this.pacer.queuedSamples;
+    for (let i = 0; i < missed && this.pacer.queuedSamples > 0; i++) {
+      const t = this.pacer.next();
+      if (t.played.length > 0) app.marksPlayed?.(t.played);
+      if (t.frame && missed - i <= CATCH_UP_BURST) this.sendFrame(t.frame, true);
+    }
+    if (app.attach) this.playout?.stalled(missed, Math.round((queuedBefore - this.pacer.queuedSamples) / this.frameSamples));
   }
 
   close(): MediaStats {
