@@ -117,11 +117,13 @@ export class MediaSession implements Tickable {
     if (this.s.probe) {
       run.recv.probe = this.s.probe.arrivalToFrame;
       run.send.probe = this.s.probe.pacingJitter;
-      run.send.queueProbe = this.s.probe.sendQueue;
       run.send.counters = this.s.probe.send;
     }
     run.rtcp = new RtcpAgent(run.send, run.recv, clockRate, options.rtcpIntervalMs, srtp, now);
-    run.playout = new RealtimePlayout({ pacer: run.send.pacer, frameMs: media.ptime, frameSamples, stepMs: this.s.scheduler.stepMs, now: () => this.s.timers.now() });
+    run.playout = new RealtimePlayout({
+      pacer: run.send.pacer, frameMs: media.ptime, frameSamples, stepMs: this.s.scheduler.stepMs, now: () => this.s.timers.now(),
+      ...(this.s.probe ? { probe: this.s.probe } : {}),
+    });
     if (options.recordDir) {
       run.recIn = new WavWriter(join(options.recordDir, `${this.s.id}-in.wav`), options.pcmRate);
       run.recOut = new WavWriter(join(options.recordDir, `${this.s.id}-out.wav`), options.pcmRate);
@@ -310,7 +312,7 @@ export class MediaSession implements Tickable {
   private controlPlayout(run: Running, nowMs: number): void {
     const adj = run.playout.afterSend(nowMs, run.send.lastArrivedAt);
     if (adj) {
-      this.countDropped(run, adj.dropFrames, 'trimmed');
+      run.send.framesDroppedCatchingUp += adj.dropFrames;
       this.s.scheduler.advance(this, adj.advanceMs);
     }
     const played = run.playout.takePlayed();
@@ -319,15 +321,9 @@ export class MediaSession implements Tickable {
 
   /** A real-time stream's frames whose send slots passed while it was late: dropped before this tick sends. */
   private dropLate(run: Running): void {
-    this.countDropped(run, run.playout.beforeSend(), 'late');
+    run.send.framesDroppedCatchingUp += run.playout.beforeSend();
     const played = run.playout.takePlayed();
     if (played) run.app.marksPlayed?.(played);
-  }
-
-  private countDropped(run: Running, n: number, why: 'late' | 'trimmed'): void {
-    if (n === 0) return;
-    run.send.framesDroppedCatchingUp += n;
-    if (run.send.counters) run.send.counters[why] += n;
   }
 
   /** RTP inactivity: end the call when nothing arrives while we expect to receive (hold does not count). */

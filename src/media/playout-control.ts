@@ -9,8 +9,9 @@
  *
  * - **Late frames.** When slots pass with nothing of a real-time stream to send (it went dry for a few ticks, or
  *   the frame clock itself stalled), the audio that should have filled them arrives late, in a burst. Their time
- *   is over: as many of the oldest queued frames as slots were missed are dropped when they turn up (one gap is
- *   heard instead of a gap and then a standing delay).
+ *   is over: as many of the oldest queued frames as slots were missed, less one, are dropped when they turn up
+ *   (one gap is heard instead of a gap and then a standing delay). The one kept is a frame of cushion, taken
+ *   back by the windows below when nothing needs it; a single late frame (jitter) is never dropped.
  * - **Standing delay.** Each frame's time in the queue (arrival of its last sample → the tick that sent it) is
  *   kept for a sliding window. When the stream was pushed at real-time pace throughout, the smallest of those
  *   delays less a cushion (`marginMs`) is delay nothing needed: whole frames of it are dropped (over the short
@@ -72,6 +73,11 @@ export class PlayoutControl {
     this.pushes = new Float64Array(o.windowTicks);
   }
 
+  /** The stream was flowing at real-time pace when it last sent audio. */
+  get isStreaming(): boolean {
+    return this.streaming;
+  }
+
   /** The application pushed `samples`. */
   pushed(samples: number): void {
     this.pending += samples;
@@ -91,13 +97,17 @@ export class PlayoutControl {
     if (slots <= 0) return;
     this.run = 0;
     this.pending = 0;
+    // The first slot of a dry spell is not owed: its frame plays late instead, one frame more of cushion that the
+    // windows take back if it is not needed. A stream with recurring jitter so keeps a cushion rather than losing a
+    // frame each time; a stall (several slots) loses the rest.
+    const owed = this.dryTicks === 0 ? slots - 1 : slots;
     this.dryTicks += slots;
     if (!this.streaming || this.dryTicks > this.o.maxLateTicks) {
       this.streaming = false;
       this.debt = 0;
       return;
     }
-    this.debt = Math.min(this.debt + slots, this.o.maxLateTicks);
+    this.debt = Math.min(this.debt + owed, this.o.maxLateTicks);
     this.resumedTicks = 0;
   }
 

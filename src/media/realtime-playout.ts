@@ -6,6 +6,7 @@
  */
 import { PlayoutControl, type PlayoutAdjustment } from './playout-control.js';
 import type { Pacer } from './pacer.js';
+import type { MediaProbe } from './media-probe.js';
 
 /** One second's window for the send slot, 300 ms for whole frames of backlog, 10 ms kept as a cushion. */
 const WINDOW_TICKS = 50;
@@ -15,6 +16,8 @@ const MARGIN_MS = 10;
 const REALTIME_RATIO = 1.1;
 /** A real-time stream dry for more than 200 ms has paused: what it sends next is new audio, never late. */
 const MAX_LATE_TICKS = 10;
+/** Audio that resumes after at most this many empty ticks was an underrun (a gap mid-stream), not a pause. */
+const UNDERRUN_MAX_TICKS = 3;
 
 export interface RealtimePlayoutInit {
   pacer: Pacer;
@@ -23,6 +26,8 @@ export interface RealtimePlayoutInit {
   /** The frame clock's resolution (FrameScheduler.stepMs). */
   stepMs: number;
   now(): number;
+  /** The thread's probe: queue delay of each frame sent, underruns, frames dropped late or trimmed. */
+  probe?: MediaProbe;
 }
 
 export class RealtimePlayout {
@@ -30,6 +35,8 @@ export class RealtimePlayout {
   private readonly pacer: Pacer;
   /** Marks inside dropped audio (their time is over), until the caller takes them. */
   private readonly played: string[] = [];
+  /** Ticks in a row that sent none of the application's audio. */
+  private dryTicks = Infinity;
 
   constructor(private readonly o: RealtimePlayoutInit) {
     this.pacer = o.pacer;
@@ -37,6 +44,11 @@ export class RealtimePlayout {
       frameMs: o.frameMs, frameSamples: o.frameSamples, windowTicks: WINDOW_TICKS, backlogTicks: BACKLOG_TICKS,
       marginMs: MARGIN_MS, stepMs: o.stepMs, realtimeRatio: REALTIME_RATIO, maxLateTicks: MAX_LATE_TICKS,
     });
+  }
+
+  /** The application streams in real time (its queue is delay, not audio still to be played). */
+  get streaming(): boolean {
+    return this.control.isStreaming;
   }
 
   /** The application's audio, as it arrives. */
@@ -58,7 +70,19 @@ export class RealtimePlayout {
 
   /** Before the tick takes its frame: frames whose slots passed while the stream was late are dropped. Returns how many. */
   beforeSend(): number {
-    return this.drop(this.control.lateFrames(this.queuedFrames()));
+    const late = this.drop(this.control.lateFrames(this.queuedFrames()));
+    const probe = this.o.probe;
+    if (probe) {
+      probe.send.late += late;
+      const queued = this.pacer.queuedSamples;
+      if (queued > 0) probe.sendQueue.recordMs((queued * this.o.frameMs) / this.o.frameSamples);
+    }
+    return late;
+  }
+
+  /** Queued frames dropped because the frame clock stalled past them (counted as late). */
+  droppedAfterStall(frames: number): void {
+    if (this.o.probe) this.o.probe.send.late += frames;
   }
 
   /**
@@ -66,8 +90,17 @@ export class RealtimePlayout {
    * is dropped here (`dropFrames` of it); the caller moves its next tick `advanceMs` earlier (FrameScheduler.advance).
    */
   afterSend(nowMs: number, arrivedAt: number): PlayoutAdjustment | undefined {
+    const probe = this.o.probe;
+    if (Number.isNaN(arrivedAt)) this.dryTicks++;
+    else {
+      if (probe && this.dryTicks >= 1 && this.dryTicks <= UNDERRUN_MAX_TICKS) probe.send.underruns++;
+      this.dryTicks = 0;
+    }
     const adj = this.control.tick(nowMs, arrivedAt, this.queuedFrames());
-    if (adj) this.drop(adj.dropFrames);
+    if (adj) {
+      this.drop(adj.dropFrames);
+      if (probe) probe.send.trimmed += adj.dropFrames;
+    }
     return adj;
   }
 

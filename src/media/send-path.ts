@@ -29,9 +29,6 @@ export interface SendPathOptions {
 /** Most late frames sent back to back after a stall (100 ms at 20 ms ptime); older ones are dropped. */
 export const CATCH_UP_BURST = 5;
 
-/** Application audio that resumes after at most this many empty ticks was an underrun (a gap mid-stream), not a pause. */
-const UNDERRUN_MAX_TICKS = 3;
-
 export class SendPath {
   readonly ssrc = randomInt(1, 0xffffffff);
   readonly pacer: Pacer;
@@ -54,13 +51,8 @@ export class SendPath {
   playedMarks: string[] = [];
   /** Set by the session: where deviations from the ideal ptime spacing go. */
   probe?: LatencyHistogram;
-  /** Set by the session: the application audio queued ahead of each frame as it leaves (ms). */
-  queueProbe?: LatencyHistogram;
-  /** Set by the session: the thread's send counters (underruns, drops). */
+  /** Set by the session: the thread's send counters (frames dropped after a stall count as late). */
   counters?: SendCounters;
-  /** Ticks in a row that found no application audio queued (a short run between audio is an underrun). */
-  private dryTicks = Infinity;
-  private readonly frameSamples: number;
   private lastWallMs = -1;
   /** When the last sample of the application frame sent by the last tick arrived (NaN: that tick sent none). */
   lastArrivedAt = Number.NaN;
@@ -68,7 +60,7 @@ export class SendPath {
   lastFrame?: Int16Array;
 
   constructor(private readonly o: SendPathOptions) {
-    const frameSamples = (this.frameSamples = Math.round((o.pcmRate * o.ptimeMs) / 1000));
+    const frameSamples = Math.round((o.pcmRate * o.ptimeMs) / 1000);
     this.pacer = new Pacer({ frameSamples, maxQueueFrames: Math.max(1, Math.round(o.maxQueueMs / o.ptimeMs)) });
     if (o.pcmRate !== o.codec.sampleRate) this.resampler = new Resampler(o.pcmRate, o.codec.sampleRate);
     this.silence = new Int16Array(frameSamples);
@@ -133,15 +125,9 @@ export class SendPath {
       this.talking = false;
       return;
     }
-    if (this.queueProbe && this.pacer.queuedSamples > 0) this.queueProbe.recordMs((this.pacer.queuedSamples * this.o.ptimeMs) / this.frameSamples);
     const { played, frame, arrivedAt } = this.pacer.next();
     this.playedMarks = played;
     this.lastArrivedAt = arrivedAt;
-    if (!frame) this.dryTicks++;
-    else {
-      if (this.counters && this.dryTicks >= 1 && this.dryTicks <= UNDERRUN_MAX_TICKS) this.counters.underruns++;
-      this.dryTicks = 0;
-    }
     const pcm = frame ?? (this.o.keepalive === 'silence' ? this.silence : undefined);
     if (!pcm || !canSend || !to) {
       this.ts = (this.ts + this.tsStep) >>> 0;

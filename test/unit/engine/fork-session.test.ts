@@ -103,11 +103,11 @@ describe('ForkSession (drachtio engine audio over mod_audio_fork)', () => {
     assert.equal(last.readInt16LE(0), 7, 'the agent\'s frame goes out, not ringback');
   });
 
-  it('after a stall sends up to 100 ms of the late queued audio at once and drops what is older (no standing delay)', () => {
+  it('after a stall sends up to 100 ms of queued speech at once and drops what is older', () => {
     const { timers, sink, session } = setup();
     const ws = new FakeSocket();
     session.attachSocket(ws as unknown as WebSocket);
-    sink.play(new Int16Array(160 * 40));
+    sink.play(new Int16Array(160 * 40)); // speech queued ahead of real time
     timers.advance(20);
     const s = session as unknown as { tick(now: number): void };
     // A 100 ms stall (4 frame times missed): those 4 frames go at once with this tick's, nothing is lost.
@@ -120,5 +120,20 @@ describe('ForkSession (drachtio engine audio over mod_audio_fork)', () => {
     assert.equal(ws.binary.length, before + 6);
     timers.advance(2000);
     assert.equal(ws.binary.length, 36, `frames sent of 40: ${ws.binary.length}`);
+  });
+
+  it('after a stall drops the missed frames of a real-time stream (a burst would stay as delay in FreeSWITCH)', () => {
+    const { timers, sink, session } = setup();
+    const ws = new FakeSocket();
+    session.attachSocket(ws as unknown as WebSocket);
+    for (let k = 0; k < 30; k++) { // 600 ms streamed at real-time pace: a live stream
+      sink.play(new Int16Array(160));
+      timers.advance(20);
+    }
+    sink.play(new Int16Array(160 * 5)); // a stall's worth arrives at once
+    const before = ws.binary.length;
+    const s = session as unknown as { tick(now: number): void };
+    s.tick(timers.now() + 100); // 4 frame times missed
+    assert.equal(ws.binary.length, before + 1, 'one frame sent, not a burst');
   });
 });

@@ -11,6 +11,7 @@ import { FrameScheduler } from '../../../media/frame-scheduler.js';
 import type { AppProvider } from '../../../media/apps/media-app.js';
 import type { PlaneCommand, PlaneEvent } from '../../../media/plane/protocol.js';
 import { ForkSession } from './fork-session.js';
+import { MediaProbe } from '../../../media/media-probe.js';
 
 export interface ForkHostOptions {
   host: string;
@@ -20,9 +21,6 @@ export interface ForkHostOptions {
   apps?: AppProvider;
 }
 
-const NO_SAMPLES = { count: 0, p50Ms: 0, p99Ms: 0, maxMs: 0 };
-/** RTP latency probes do not apply: FreeSWITCH does the RTP. */
-const EMPTY_PROBE = { arrivalToFrame: NO_SAMPLES, pacingJitter: NO_SAMPLES, sendQueue: NO_SAMPLES, send: { underruns: 0, late: 0, trimmed: 0 }, sessions: 0, schedulerMaxLateMs: 0 };
 
 const FORK_PATH = /^\/fork\/([A-Za-z0-9-]{1,64})$/;
 
@@ -31,6 +29,8 @@ export class ForkHost {
   private readonly scheduler: FrameScheduler;
   private readonly wss: WebSocketServer;
   private readonly listening: Promise<void>;
+  /** The agent side's send queue (RTP arrival and pacing probes stay empty: FreeSWITCH does the RTP). */
+  private readonly probe = new MediaProbe();
 
   constructor(private readonly o: ForkHostOptions) {
     this.scheduler = new FrameScheduler(o.timers);
@@ -56,7 +56,7 @@ export class ForkHost {
     switch (cmd.op) {
       case 'allocate': {
         await this.listening;
-        this.sessions.set(cmd.id, new ForkSession({ id: cmd.id, scheduler: this.scheduler, now: () => this.o.timers.now(), emit, ...(this.o.apps ? { apps: this.o.apps } : {}) }));
+        this.sessions.set(cmd.id, new ForkSession({ id: cmd.id, scheduler: this.scheduler, now: () => this.o.timers.now(), emit, probe: this.probe, ...(this.o.apps ? { apps: this.o.apps } : {}) }));
         return emit({ ev: 'allocated', id: cmd.id, port: this.o.port });
       }
       case 'start':
@@ -74,7 +74,12 @@ export class ForkHost {
         return emit({ ev: 'closed', id: cmd.id, stats: stats ?? { packetsReceived: 0, packetsSent: 0, packetsLost: 0, jitterMs: 0, srtpFailures: 0, concealedFrames: 0, lateFrames: 0, framesDelivered: 0 } });
       }
       case 'probe':
-        return emit({ ev: 'probe', id: '', summary: { ...EMPTY_PROBE, sessions: this.sessions.size, schedulerMaxLateMs: this.scheduler.maxLateMs } });
+        emit({ ev: 'probe', id: '', summary: this.probe.summary(this.sessions.size, this.scheduler.maxLateMs) });
+        if (cmd.reset) {
+          this.probe.reset();
+          this.scheduler.maxLateMs = 0;
+        }
+        return;
       case 'shutdown':
         for (const id of [...this.sessions.keys()]) await this.handle({ op: 'close', id });
         await new Promise<void>((resolve) => this.wss.close(() => resolve()));

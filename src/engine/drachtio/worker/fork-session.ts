@@ -15,6 +15,7 @@ import { createLocalSource, type LocalSource } from '../../../media/apps/local-a
 import type { FrameScheduler, Tickable } from '../../../media/frame-scheduler.js';
 import { Pacer } from '../../../media/pacer.js';
 import { RealtimePlayout } from '../../../media/realtime-playout.js';
+import type { MediaProbe } from '../../../media/media-probe.js';
 import type { LocalAudio, MediaOptions, MediaStats, PlaneEvent } from '../../../media/plane/protocol.js';
 
 const FRAME_MS = 20;
@@ -22,7 +23,7 @@ const FRAME_MS = 20;
 const RINGBACK_AFTER_IDLE_FRAMES = 10;
 /** Longest agent audio queued (a minute, as on the embedded engine); older audio is dropped first. */
 const MAX_QUEUE_FRAMES = 3000;
-/** Most late frames sent at once after a stall (100 ms); older ones are dropped. */
+/** Most frames of speech queued ahead sent at once after a stall (100 ms); older ones are dropped. */
 const CATCH_UP_BURST = 5;
 
 export interface ForkSessionInit {
@@ -31,6 +32,7 @@ export interface ForkSessionInit {
   apps?: AppProvider;
   now(): number;
   emit(ev: PlaneEvent): void;
+  probe?: MediaProbe;
 }
 
 export class ForkSession implements Tickable {
@@ -63,7 +65,9 @@ export class ForkSession implements Tickable {
       ?? createApp(options.app, options.pcmRate);
     this.app = app;
     const pacer = this.pacer;
-    const playout = (this.playout = new RealtimePlayout({ pacer, frameMs: FRAME_MS, frameSamples: this.frameSamples, stepMs: this.s.scheduler.stepMs, now: this.s.now }));
+    const playout = (this.playout = new RealtimePlayout({
+      pacer, frameMs: FRAME_MS, frameSamples: this.frameSamples, stepMs: this.s.scheduler.stepMs, now: this.s.now, ...(this.s.probe ? { probe: this.s.probe } : {}),
+    }));
     const sink: SendSink = { play: (pcm) => playout.play(pcm), mark: (name) => pacer.mark(name), clear: () => playout.clear() };
     app.attach?.(sink);
     this.s.scheduler.add(this, FRAME_MS, this.startedAt);
@@ -127,9 +131,10 @@ export class ForkSession implements Tickable {
     if (pulled) this.pacer.enqueue(pulled);
     // Until FreeSWITCH connects, queued audio (the greeting) waits: nothing could play it.
     if (!this.ws || this.ws.readyState !== this.ws.OPEN) return;
-    // Frame times this thread missed (a stall): up to 100 ms of queued audio goes at once (FreeSWITCH buffers it),
-    // older audio is dropped, as the embedded engine's send path does; a real-time stream's late audio is judged
-    // when it comes (RealtimePlayout).
+    // Frame times this thread missed (a stall). mod_audio_fork plays what it gets at its own clock, so a burst does
+    // not catch up: it stays as delay until the stream pauses. A real-time stream's late frames are dropped (its
+    // audio that was not queued yet is judged when it comes, RealtimePlayout); speech queued ahead goes in a burst
+    // of up to 100 ms (a delay that ends with the utterance), older frames are dropped.
     const missed = this.lastTickAt < 0 ? 0 : Math.max(0, Math.round((nowMs - this.lastTickAt) / FRAME_MS) - 1);
     this.lastTickAt = nowMs;
     if (missed > 0) this.catchUp(app, missed);
@@ -157,14 +162,18 @@ export class ForkSession implements Tickable {
     this.s.emit({ ev: 'localDone', id: this.s.id });
   }
 
-  /** After a stall of `missed` frame times: the late queued frames go in a short burst, older ones are dropped. */
+  /** After a stall of `missed` frame times: that many queued frames are sent at once or dropped (see tick()). */
   private catchUp(app: AppSink, missed: number): void {
     const queuedBefore = this.pacer.queuedSamples;
+    const burst = this.playout?.streaming ? 0 : CATCH_UP_BURST;
+    let dropped = 0;
     for (let i = 0; i < missed && this.pacer.queuedSamples > 0; i++) {
       const t = this.pacer.next();
       if (t.played.length > 0) app.marksPlayed?.(t.played);
-      if (t.frame && missed - i <= CATCH_UP_BURST) this.sendFrame(t.frame, true);
+      if (t.frame && missed - i <= burst) this.sendFrame(t.frame, true);
+      else dropped++;
     }
+    this.playout?.droppedAfterStall(dropped);
     if (app.attach) this.playout?.stalled(missed, Math.round((queuedBefore - this.pacer.queuedSamples) / this.frameSamples));
   }
 
