@@ -157,7 +157,6 @@ export class MediaSession implements Tickable {
     old.close?.();
     run.local = undefined;
     this.attach(run, app); // drops the old application's queued audio
-
   }
 
   /** Ringback, a prompt, or nothing (protocol LocalAudio). A prompt that cannot be read ends at once with an error. */
