@@ -14,8 +14,9 @@
  *   back by the windows below when nothing needs it; a single late frame (jitter) is never dropped.
  * - **Standing delay.** Each frame's time in the queue (arrival of its last sample → the tick that sent it) is
  *   kept for a sliding window. When the stream was pushed at real-time pace throughout, the smallest of those
- *   delays less a cushion (`marginMs`) is delay nothing needed: whole frames of it are dropped (over the short
- *   `backlogTicks` window) and the rest moves the call's send slot earlier (over the whole window).
+ *   delays less a cushion (`marginMs`) is delay nothing needed: two or more whole frames of it are dropped over
+ *   the short `backlogTicks` window (what a stall leaves); over the whole window, whole frames are dropped and
+ *   the rest moves the call's send slot earlier.
  *
  * Audio sent ahead of real time (synthesised speech in bursts), or not at all, never qualifies: its queue is
  * audio still to be played, not delay. RTP timestamps are untouched (RFC 3550 §5.1: they follow the samples
@@ -29,7 +30,7 @@ export interface PlayoutControlOptions {
   frameSamples: number;
   /** Ticks in the sliding window that the send slot's phase follows. */
   windowTicks: number;
-  /** A shorter window for whole frames of standing backlog, so they go sooner; ≤ windowTicks. */
+  /** A shorter window for two or more whole frames of standing backlog, so they go sooner; ≤ windowTicks. */
   backlogTicks: number;
   /** Delay kept as a cushion against the next window being worse than the last, ms. */
   marginMs: number;
@@ -143,7 +144,10 @@ export class PlayoutControl {
     // Whole frames of standing backlog, over the short window.
     this.streaming = this.scan(o.backlogTicks);
     const shortSpare = this.streaming ? this.minDelay - o.marginMs : 0;
-    let dropFrames = Math.max(0, Math.min(Math.floor(shortSpare / o.frameMs), queuedFrames));
+    // One spare frame is what a single late frame leaves (a cushion the stream may need again): only the whole
+    // window takes that back. Two or more are what a stall leaves: they go now.
+    const shortFrames = Math.floor(shortSpare / o.frameMs);
+    let dropFrames = shortFrames >= 2 ? Math.min(shortFrames, queuedFrames) : 0;
     let advanceMs = 0;
     if (this.run >= o.windowTicks) {
       // The send slot's phase, over the whole window (less what the short window already takes).
