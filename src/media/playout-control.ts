@@ -74,11 +74,6 @@ export class PlayoutControl {
     this.pushes = new Float64Array(o.windowTicks);
   }
 
-  /** The stream was flowing at real-time pace when it last sent audio. */
-  get isStreaming(): boolean {
-    return this.streaming;
-  }
-
   /** The application pushed `samples`. */
   pushed(samples: number): void {
     this.pending += samples;

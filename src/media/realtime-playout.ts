@@ -46,11 +46,6 @@ export class RealtimePlayout {
     });
   }
 
-  /** The application streams in real time (its queue is delay, not audio still to be played). */
-  get streaming(): boolean {
-    return this.control.isStreaming;
-  }
-
   /** The application's audio, as it arrives. */
   play(pcm: Int16Array): void {
     this.control.pushed(pcm.length);

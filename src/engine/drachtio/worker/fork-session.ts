@@ -23,8 +23,6 @@ const FRAME_MS = 20;
 const RINGBACK_AFTER_IDLE_FRAMES = 10;
 /** Longest agent audio queued (a minute, as on the embedded engine); older audio is dropped first. */
 const MAX_QUEUE_FRAMES = 3000;
-/** Most frames of speech queued ahead sent at once after a stall (100 ms); older ones are dropped. */
-const CATCH_UP_BURST = 5;
 
 export interface ForkSessionInit {
   id: string;
@@ -131,10 +129,10 @@ export class ForkSession implements Tickable {
     if (pulled) this.pacer.enqueue(pulled);
     // Until FreeSWITCH connects, queued audio (the greeting) waits: nothing could play it.
     if (!this.ws || this.ws.readyState !== this.ws.OPEN) return;
-    // Frame times this thread missed (a stall). mod_audio_fork plays what it gets at its own clock, so a burst does
-    // not catch up: it stays as delay until the stream pauses. A real-time stream's late frames are dropped (its
-    // audio that was not queued yet is judged when it comes, RealtimePlayout); speech queued ahead goes in a burst
-    // of up to 100 ms (a delay that ends with the utterance), older frames are dropped.
+    // Frame times this thread missed (a stall): that much queued audio is dropped. Unlike RTP to a phone, a burst
+    // would not catch up: mod_audio_fork plays what it gets at its own clock, so a burst stays as delay between
+    // the agent and the caller (measured: +100–300 ms that took tens of seconds to go). A real-time stream's audio
+    // that was not queued yet is judged when it comes (RealtimePlayout).
     const missed = this.lastTickAt < 0 ? 0 : Math.max(0, Math.round((nowMs - this.lastTickAt) / FRAME_MS) - 1);
     this.lastTickAt = nowMs;
     if (missed > 0) this.catchUp(app, missed);
@@ -162,16 +160,13 @@ export class ForkSession implements Tickable {
     this.s.emit({ ev: 'localDone', id: this.s.id });
   }
 
-  /** After a stall of `missed` frame times: that many queued frames are sent at once or dropped (see tick()). */
+  /** After a stall of `missed` frame times: that many queued frames are dropped (their marks count as played). */
   private catchUp(app: AppSink, missed: number): void {
     const queuedBefore = this.pacer.queuedSamples;
-    const burst = this.playout?.streaming ? 0 : CATCH_UP_BURST;
     let dropped = 0;
-    for (let i = 0; i < missed && this.pacer.queuedSamples > 0; i++) {
+    for (let i = 0; i < missed && this.pacer.queuedSamples > 0; i++, dropped++) {
       const t = this.pacer.next();
       if (t.played.length > 0) app.marksPlayed?.(t.played);
-      if (t.frame && missed - i <= burst) this.sendFrame(t.frame, true);
-      else dropped++;
     }
     this.playout?.droppedAfterStall(dropped);
     if (app.attach) this.playout?.stalled(missed, Math.round((queuedBefore - this.pacer.queuedSamples) / this.frameSamples));
