@@ -62,6 +62,27 @@ describe('MediaSession: standing backlog of pushed audio', () => {
     assert.ok(m.at - t <= 40, `the mark played ${m.at - t} ms after its audio: the 200 ms backlog was not trimmed`);
   });
 
+  it('drops the late frames of a real-time stream that went dry for 60 ms, keeping one frame of cushion', async () => {
+    const s = await session(31240);
+    open.push(s.close);
+    for (let k = 0; k < 60; k++) { // 1.2 s streamed in real time
+      s.sink.play(new Int16Array(FRAME));
+      s.timers.advance(20);
+    }
+    s.timers.advance(60); // three slots pass with nothing queued…
+    s.sink.play(new Int16Array(FRAME * 4)); // …then their audio and this slot's arrive at once
+    const t = s.timers.now();
+    s.sink.mark('after-burst');
+    for (let k = 0; k < 10; k++) {
+      s.sink.play(new Int16Array(FRAME));
+      s.timers.advance(20);
+    }
+    const m = s.marks.find((x) => x.name === 'after-burst');
+    assert.ok(m, 'mark played');
+    // Without the drop, the mark would wait behind all four frames (about 80 ms); with it, behind two.
+    assert.ok(m.at - t <= 45, `the mark played ${m.at - t} ms after its audio`);
+  });
+
   it('never trims audio sent ahead of real time (synthesised speech): every sample plays', async () => {
     const s = await session(31220);
     open.push(s.close);
