@@ -43,29 +43,19 @@ import { firstAudio, framesBehindAtEnd, perCallMinRtt } from './call-timing.js';
 import type { EchoAgentStats } from './echo-agent.js';
 import { printE2eRow, printE2eTable, type E2eRow } from './e2e-report.js';
 import { startEngine, type EngineOptions } from './media-engine.js';
-import { ENGINE_PORTS, GENERATOR_PORTS, placeCallsAndWarmUp, measureWindow, sleep, startCanary, waitForIdleHost } from './media-flow.js';
+import { ENGINE_PORTS, GENERATOR_PORTS, LOAD_FLAGS, placeCallsAndWarmUp, measureWindow, sleep, startCanary, waitForIdleHost } from './media-flow.js';
 import { LoadGenerator } from './media-load.js';
 import { log, worst } from './media-report.js';
 import { cpuSeconds, rssBytes } from './proc-stats.js';
-import { hasSipp, startSippLoad, type SippVerdict } from './sipp-load.js';
+import { startSippLoad, type SippVerdict } from './sipp-load.js';
+import { hasSipp } from '../test/support/sipp.js';
 
 const { values } = parseArgs({
   options: {
     calls: { type: 'string', default: '500' },
-    duration: { type: 'string', default: '60' },
-    warmup: { type: 'string', default: '5' },
-    rate: { type: 'string', default: '50' },
-    arrivals: { type: 'string', default: 'poisson' },
+    ...LOAD_FLAGS,
     dialect: { type: 'string', default: 'twilio' },
-    srtp: { type: 'boolean', default: false },
     'connect-ms': { type: 'string', default: '3000' },
-    'sip-port': { type: 'string', default: '35080' },
-    workers: { type: 'string' },
-    'cpu-prof': { type: 'string' },
-    'wait-idle': { type: 'string', default: '0' },
-    'engine-root': { type: 'string' },
-    'node-args': { type: 'string' },
-    'engine-cpus': { type: 'string' },
     engine: { type: 'string', default: 'embedded' },
     pbx: { type: 'string', default: 'generator' },
   },

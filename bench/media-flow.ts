@@ -13,6 +13,22 @@ import { log } from './media-report.js';
 
 export const ENGINE_PORTS = [20000, 39999] as const;
 export const GENERATOR_PORTS = [40000, 59999] as const;
+
+/** The parseArgs flags bench:media and bench:e2e share (each one's header says what they do). */
+export const LOAD_FLAGS = {
+    duration: { type: 'string', default: '60' },
+    warmup: { type: 'string', default: '5' },
+    rate: { type: 'string', default: '50' },
+    arrivals: { type: 'string', default: 'poisson' },
+    srtp: { type: 'boolean', default: false },
+    'sip-port': { type: 'string', default: '35080' },
+    workers: { type: 'string' },
+    'cpu-prof': { type: 'string' },
+    'wait-idle': { type: 'string', default: '0' },
+    'engine-root': { type: 'string' },
+    'node-args': { type: 'string' },
+    'engine-cpus': { type: 'string' },
+} as const;
 // After the window, the streams keep running until the window's echoes stop arriving: at least TAIL_MIN_MS, then
 // until no new echo came for TAIL_QUIET_MS, at most TAIL_MAX_MS (past the echo app's 6 s buffer, so a late echo
 // is counted as late, not lost).

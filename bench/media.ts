@@ -25,7 +25,7 @@ import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { startEngine } from './media-engine.js';
-import { ENGINE_PORTS, GENERATOR_PORTS, placeCallsAndWarmUp, measureWindow, sleep, startCanary, waitForIdleHost } from './media-flow.js';
+import { ENGINE_PORTS, GENERATOR_PORTS, LOAD_FLAGS, placeCallsAndWarmUp, measureWindow, sleep, startCanary, waitForIdleHost } from './media-flow.js';
 import { LoadGenerator } from './media-load.js';
 import { log, printRow, printTable, worst, type Mode, type Row } from './media-report.js';
 
@@ -33,18 +33,7 @@ const { values } = parseArgs({
   options: {
     calls: { type: 'string', default: '100,300,600' },
     modes: { type: 'string' },
-    srtp: { type: 'boolean', default: false },
-    duration: { type: 'string', default: '60' },
-    warmup: { type: 'string', default: '5' },
-    rate: { type: 'string', default: '50' },
-    arrivals: { type: 'string', default: 'poisson' },
-    'sip-port': { type: 'string', default: '35080' },
-    workers: { type: 'string' },
-    'cpu-prof': { type: 'string' },
-    'wait-idle': { type: 'string', default: '0' },
-    'engine-root': { type: 'string' },
-    'node-args': { type: 'string' },
-    'engine-cpus': { type: 'string' },
+    ...LOAD_FLAGS,
   },
 });
 const callCounts = (values.calls ?? '').split(',').map(Number).filter((n) => n > 0);

@@ -5,10 +5,11 @@
  * away: SIPp cannot time it, so the round trip stays bench/media-load.ts's job; this run answers "do N real SIPp
  * calls with pcap audio go through at 0 failed, and at what CPU". pcap playback needs root (raw sockets).
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { lastCount } from '../test/support/sipp.js';
 
 export const SIPP_PCAP = '/usr/share/sip-tester/g711a.pcap';
 const PCAP_MS = 7050;
@@ -41,10 +42,6 @@ export interface SippLoad {
   pid: number;
   done: Promise<SippVerdict>;
   kill(): void;
-}
-
-export function hasSipp(): boolean {
-  return spawnSync('sh', ['-c', 'command -v sipp'], { stdio: 'ignore' }).status === 0;
 }
 
 /** The scenario: INVITE with PCMA at 30 ms, ACK, the pcap played back to back for the hold time, BYE. */
@@ -107,11 +104,6 @@ ${dialog('BYE', '2 BYE')}
 </scenario>
 `;
 }
-
-const lastCount = (out: string, label: string): number => {
-  const m = [...out.matchAll(new RegExp(`${label}\\s*\\|\\s*\\d+\\s*\\|\\s*(\\d+)`, 'g'))].pop();
-  return m ? Number(m[1]) : 0;
-};
 
 export function startSippLoad(o: SippLoadOptions): SippLoad {
   const dir = mkdtempSync(join(tmpdir(), 'sb-bench-sipp-'));

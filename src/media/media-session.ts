@@ -191,11 +191,6 @@ export class MediaSession implements Tickable {
     this.run?.send.queueDtmf(digit, durationMs);
   }
 
-  /** Audio from the application side (the agent), at the PCM rate. */
-  play(pcm: Int16Array): void {
-    this.run?.send.pacer.enqueue(pcm);
-  }
-
   private receiving(): boolean {
     const d = this.run?.media.direction;
     return d === 'sendrecv' || d === 'recvonly';
@@ -273,7 +268,7 @@ export class MediaSession implements Tickable {
     if (missed > 0) {
       // The late frames go out in a short burst (the far end's jitter buffer absorbs it); older ones are dropped.
       const queuedBefore = run.send.pacer.queuedSamples;
-      const played = run.send.catchUp(missed, this.s.sockets.rtp, this.rtpTarget(), this.sending(), nowMs, MAX_CATCH_UP_PULLS);
+      const played = run.send.catchUp(missed, this.s.sockets.rtp, this.rtpTarget(), this.sending(), nowMs);
       if (played.length > 0) run.app.marksPlayed?.(played);
       // A real-time stream's audio for the slots that found nothing queued is still on its way: late when it comes.
       if (pushed) run.playout.stalled(missed, Math.round((queuedBefore - run.send.pacer.queuedSamples) / run.frameSamples));

@@ -33,10 +33,14 @@ export class Pacer {
   private head = 0; // absolute position of the first queued sample
   private tail = 0; // absolute position after the last queued sample
   private marks: PendingMark[] = [];
-  /** Arrival of each queued chunk: chunkEnds[i] is the absolute position after it, chunkAts[i] when it came. */
-  private chunkEnds: number[] = [];
-  private chunkAts: number[] = [];
+  /**
+   * Arrival of each queued chunk, entries chunkFirst..chunkCount-1: chunkEnds[i] is the absolute position after
+   * it, chunkAts[i] when it came. Typed arrays reused in place, so the per-packet path allocates nothing.
+   */
+  private chunkEnds = new Float64Array(8);
+  private chunkAts = new Float64Array(8);
   private chunkFirst = 0;
+  private chunkCount = 0;
   private readonly frame: Int16Array;
   /** Samples dropped because the queue overflowed (metrics). */
   overflowSamples = 0;
@@ -74,8 +78,10 @@ export class Pacer {
     }
     this.tail += pcm.length;
     if (pcm.length > 0) {
-      this.chunkEnds.push(this.tail);
-      this.chunkAts.push(atMs);
+      if (this.chunkCount === this.chunkEnds.length) this.makeChunkRoom();
+      this.chunkEnds[this.chunkCount] = this.tail;
+      this.chunkAts[this.chunkCount] = atMs;
+      this.chunkCount++;
     }
   }
 
@@ -131,23 +137,35 @@ export class Pacer {
   private arrivalOf(pos: number): number {
     const ends = this.chunkEnds;
     let i = this.chunkFirst;
-    while (i < ends.length && (ends[i] as number) <= pos) i++;
-    const at = i < ends.length ? (this.chunkAts[i] as number) : Number.NaN;
-    if (i < ends.length && (ends[i] as number) === pos + 1) i++;
+    while (i < this.chunkCount && (ends[i] as number) <= pos) i++;
+    const at = i < this.chunkCount ? (this.chunkAts[i] as number) : Number.NaN;
+    if (i < this.chunkCount && (ends[i] as number) === pos + 1) i++;
     this.chunkFirst = i;
-    if (i === ends.length) this.dropChunks();
-    else if (i > 64 && i * 2 > ends.length) {
-      this.chunkEnds = ends.slice(i);
-      this.chunkAts = this.chunkAts.slice(i);
-      this.chunkFirst = 0;
-    }
+    if (i === this.chunkCount) this.dropChunks();
     return at;
   }
 
   private dropChunks(): void {
-    this.chunkEnds.length = 0;
-    this.chunkAts.length = 0;
     this.chunkFirst = 0;
+    this.chunkCount = 0;
+  }
+
+  /** The chunk arrays are full: move the live entries to the front, or double them when all are live. */
+  private makeChunkRoom(): void {
+    const live = this.chunkCount - this.chunkFirst;
+    if (this.chunkFirst > 0) {
+      this.chunkEnds.copyWithin(0, this.chunkFirst, this.chunkCount);
+      this.chunkAts.copyWithin(0, this.chunkFirst, this.chunkCount);
+    } else {
+      const ends = new Float64Array(this.chunkEnds.length * 2);
+      const ats = new Float64Array(this.chunkAts.length * 2);
+      ends.set(this.chunkEnds);
+      ats.set(this.chunkAts);
+      this.chunkEnds = ends;
+      this.chunkAts = ats;
+    }
+    this.chunkFirst = 0;
+    this.chunkCount = live;
   }
 
   private ensureCapacity(samples: number): void {

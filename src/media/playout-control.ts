@@ -59,8 +59,9 @@ export class PlayoutControl {
   /** Ticks in a row that sent the stream's audio (the ring holds them up to windowTicks). */
   private run = 0;
   private pending = 0;
-  /** Set by scan(). */
-  private minDelay = Infinity;
+  /** Filled by scan(): the smallest queue delay and the samples pushed, over the short and the whole window. */
+  private readonly short = { minDelay: Infinity, received: 0 };
+  private readonly long = { minDelay: Infinity, received: 0 };
   /** The stream was flowing at real-time pace when it last sent (its missed slots make its next frames late). */
   private streaming = false;
   /** Slots missed while streaming, whose audio is still to turn up; ticks dry so far; ticks since it resumed. */
@@ -136,17 +137,19 @@ export class PlayoutControl {
     this.pending = 0;
     this.at = (this.at + 1) % o.windowTicks;
     if (++this.run < o.backlogTicks) return undefined;
+    const full = this.run >= o.windowTicks;
+    this.scan(full ? o.windowTicks : o.backlogTicks);
     // Whole frames of standing backlog, over the short window.
-    this.streaming = this.scan(o.backlogTicks);
-    const shortSpare = this.streaming ? this.minDelay - o.marginMs : 0;
+    this.streaming = this.realtime(this.short.received, o.backlogTicks);
+    const shortSpare = this.streaming ? this.short.minDelay - o.marginMs : 0;
     // One spare frame is what a single late frame leaves (a cushion the stream may need again): only the whole
     // window takes that back. Two or more are what a stall leaves: they go now.
     const shortFrames = Math.floor(shortSpare / o.frameMs);
     let dropFrames = shortFrames >= 2 ? Math.min(shortFrames, queuedFrames) : 0;
     let advanceMs = 0;
-    if (this.run >= o.windowTicks) {
+    if (full) {
       // The send slot's phase, over the whole window (less what the short window already takes).
-      const spare = this.scan(o.windowTicks) ? this.minDelay - o.marginMs - dropFrames * o.frameMs : 0;
+      const spare = this.realtime(this.long.received, o.windowTicks) ? this.long.minDelay - o.marginMs - dropFrames * o.frameMs : 0;
       if (spare >= o.stepMs) {
         const more = Math.min(Math.floor(spare / o.frameMs), Math.max(0, queuedFrames - dropFrames));
         dropFrames += more;
@@ -163,8 +166,8 @@ export class PlayoutControl {
     return this.out;
   }
 
-  /** The last `ticks` ticks: sets minDelay to their smallest queue delay; true when they were pushed at real-time pace. */
-  private scan(ticks: number): boolean {
+  /** One pass back over the last `ticks` ticks (≥ backlogTicks): fills `short` (the last backlogTicks) and `long` (all). */
+  private scan(ticks: number): void {
     const n = this.o.windowTicks;
     let minDelay = Infinity;
     let received = 0;
@@ -173,8 +176,17 @@ export class PlayoutControl {
       const d = this.delays[i] as number;
       if (d < minDelay) minDelay = d;
       received += this.pushes[i] as number;
+      if (k === this.o.backlogTicks) {
+        this.short.minDelay = minDelay;
+        this.short.received = received;
+      }
     }
-    this.minDelay = minDelay;
+    this.long.minDelay = minDelay;
+    this.long.received = received;
+  }
+
+  /** Pushed at real-time pace: within realtimeRatio of what `ticks` ticks sent. */
+  private realtime(received: number, ticks: number): boolean {
     const sent = ticks * this.o.frameSamples;
     return received >= sent / this.o.realtimeRatio && received <= sent * this.o.realtimeRatio;
   }

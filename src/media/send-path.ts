@@ -76,16 +76,16 @@ export class SendPath {
 
   /**
    * The frame clock missed `missed` ticks (an event-loop stall). Their time has passed, and what the application
-   * queued meanwhile is late: up to `burst` of those frames are sent at once (the far end's jitter buffer absorbs
+   * queued meanwhile is late: up to CATCH_UP_BURST of those frames are sent at once (the far end's jitter buffer absorbs
    * a short burst, and nothing the caller said or the agent played is lost); beyond that, the oldest are dropped,
    * so a long stall never leaves a standing backlog that delays everything afterwards. The RTP clock moves on by
    * `missed` frames either way (RFC 3550 §5.1: timestamps follow the sampling clock). Marks inside dropped audio
    * count as played (their audio's time is over). Audio that was not queued yet is the session's to judge when it
    * comes (PlayoutControl: late frames of a real-time stream).
    */
-  catchUp(missed: number, socket: Socket, to: { address: string; port: number } | undefined, canSend: boolean, nowMs: number, burst = CATCH_UP_BURST): string[] {
+  catchUp(missed: number, socket: Socket, to: { address: string; port: number } | undefined, canSend: boolean, nowMs: number): string[] {
     const played: string[] = [];
-    const drop = Math.max(0, missed - burst);
+    const drop = Math.max(0, missed - CATCH_UP_BURST);
     for (let k = 0; k < missed; k++) {
       if (this.dtmf.length > 0) {
         this.dtmf.shift();

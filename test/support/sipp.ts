@@ -60,7 +60,7 @@ export async function runSipp(r: SippRun): Promise<SippResult> {
 }
 
 /** SIPp's final screen has rows like "Successful call |   0 |   10". The last number is the cumulative count. */
-function lastCount(out: string, label: string): number {
+export function lastCount(out: string, label: string): number {
   const rows = out.split('\n').filter((l) => l.includes(label));
   const last = rows[rows.length - 1];
   const nums = last?.match(/\d+/g);

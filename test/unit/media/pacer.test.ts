@@ -79,6 +79,15 @@ describe('Pacer arrival times', () => {
     assert.ok(Number.isNaN(p.next().arrivedAt), 'no frame');
   });
 
+  it('keeps arrivals right across many chunks (growing and compacting its records)', () => {
+    const p = new Pacer({ frameSamples: 160, maxQueueFrames: 100 });
+    for (let i = 0; i < 20; i++) p.enqueue(new Int16Array(80), i); // more chunks than the records start with
+    const got = Array.from({ length: 5 }, () => p.next().arrivedAt);
+    for (let i = 20; i < 35; i++) p.enqueue(new Int16Array(80), i); // room made by moving live records forward
+    for (let k = 0; k < 12; k++) got.push(p.next().arrivedAt);
+    assert.deepEqual(got, Array.from({ length: 17 }, (_, k) => 2 * k + 1));
+  });
+
   it('forgets arrivals of flushed and overflowed audio', () => {
     const p = new Pacer({ frameSamples: 160, maxQueueFrames: 2 });
     p.enqueue(new Int16Array(160), 1);
